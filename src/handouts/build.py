@@ -1,0 +1,129 @@
+"""The orchestrator: load → check → render every requested handout → write them.
+
+Everything is loaded and checked first; a handout that any error touches is blocked and never
+written (an older copy of it is removed, so nobody prints yesterday's facts as today's). Only
+then are PDFs rendered, and each is written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogs import extract_template_messages, load_lookup, translation_problems
+from .check import Report, check_content
+from .errors import BuildError, Problem, SheetsError
+from .languages import LANGUAGES
+from .loader import Project, load_project
+from .pdf import write_pdf
+from .render import render_html
+
+BUILD_DIR = "build"
+
+
+@dataclass(frozen=True)
+class Target:
+    state: str
+    lang: str
+    paper: str
+
+    def relpath(self) -> str:
+        return f"{BUILD_DIR}/{self.state}/{self.state}-{self.lang}-{self.paper}.pdf"
+
+
+@dataclass
+class Outcome:
+    target: Target
+    path: Path
+    pages: int = 0
+    blockers: list[Problem] = field(default_factory=list)
+    removed_stale: bool = False
+
+    @property
+    def written(self) -> bool:
+        return not self.blockers
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    outcomes: list[Outcome]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.written for o in self.outcomes) and not self.report.errors
+
+
+def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
+                  today: dt.date) -> tuple[Project, Report]:
+    """Load the content and run every rule for the requested states and languages."""
+    project = load_project(root, list(states) if states else None)
+    report = Report()
+    report.extend(check_content(project, today))
+    ui = extract_template_messages(root)
+    for state in project.state_codes():
+        for lang in langs:
+            report.extend(translation_problems(project, state, lang, ui))
+    return project, report
+
+
+def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:
+    build_dir = (root / BUILD_DIR).resolve()
+    seen: set[Path] = set()
+    for target in targets:
+        path = (root / target.relpath()).resolve()
+        if not path.is_relative_to(build_dir):
+            raise BuildError(f"{target.relpath()}: refusing to write outside {BUILD_DIR}/")
+        if path in seen:
+            raise BuildError(f"{target.relpath()}: two outputs would share this path")
+        seen.add(path)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
+                   papers: Sequence[str], today: dt.date) -> BuildResult:
+    project, report = check_project(root, states, langs, today)
+    targets = [Target(state, lang, paper)
+               for state in project.state_codes() for lang in langs for paper in papers]
+    _guard_outputs(root, targets)
+    outcomes = [Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
+                for t in targets]
+    rendered: list[tuple[Outcome, bytes]] = []
+    lookups = {}
+    for outcome in outcomes:
+        if outcome.blockers:
+            continue
+        target = outcome.target
+        try:
+            if target.lang not in lookups:
+                lookups[target.lang] = load_lookup(root, target.lang)
+            html, _handout = render_html(project, target.state, LANGUAGES[target.lang],
+                                         lookups[target.lang], target.paper)
+            data, outcome.pages = write_pdf(html, root / "templates")
+        except SheetsError as exc:
+            outcome.blockers = [Problem(target.relpath(), 1, "render-failed", str(exc),
+                                        state=target.state, lang=target.lang)]
+            continue
+        rendered.append((outcome, data))
+    for outcome in outcomes:
+        if outcome.blockers and outcome.path.exists():
+            outcome.path.unlink()
+            outcome.removed_stale = True
+    for outcome, data in rendered:
+        _write_atomic(outcome.path, data)
+    return BuildResult(report, outcomes)

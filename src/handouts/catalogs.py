@@ -1,0 +1,265 @@
+"""Gettext catalogs: extract the template from sheets and templates, update, read, look up.
+
+We call Babel's API (``extract_from_file``, ``Catalog.update``, ``read_po``/``write_po``) and add
+the one thing our content needs: claims are keyed by a stable context (``CO/claim-id``), so when
+the English of a claim changes its old translation is carried over *as fuzzy*, with the previous
+English kept for the translator, even when the sentence changed too much for difflib to match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import PoFileError, read_po, write_po
+from markupsafe import Markup, escape
+
+from .errors import CatalogError, Problem
+from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .loader import Project
+from .models import Claim
+
+TRANSLATIONS_DIR = "translations"
+TEMPLATES_DIR = "templates"
+DOMAIN = "messages"
+PROJECT_NAME = "sheets"
+KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
+             "phone numbers, URLs, %(name)s placeholders.")
+#: Stable header date so that regenerating an unchanged template changes no byte.
+_EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+def pot_path(root: Path) -> Path:
+    return root / TRANSLATIONS_DIR / f"{DOMAIN}.pot"
+
+
+def po_path(root: Path, lang: str) -> Path:
+    return root / TRANSLATIONS_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+@dataclass(frozen=True)
+class UiMessage:
+    """A string of the template (heading, label, disclaimer): translated, never a fact."""
+
+    id: str
+    path: str
+    line: int
+
+
+def extract_template_messages(root: Path) -> list[UiMessage]:
+    """Every ``_()``/``{% trans %}`` string in the templates, in file order."""
+    found: dict[str, UiMessage] = {}
+    for path in sorted((root / TEMPLATES_DIR).glob("*.html")):
+        for lineno, message, _comments, _context in extract_from_file(
+            "jinja2.ext:babel_extract", path, options={"trimmed": "true"}
+        ):
+            if isinstance(message, str) and message not in found:
+                found[message] = UiMessage(message, _rel(path, root), lineno)
+    return list(found.values())
+
+
+def _claims_in_order(project: Project) -> Iterator[Claim]:
+    yield from project.federal.values()
+    for code in project.state_codes():
+        for claim in project.printed_claims(code):
+            if not claim.key.startswith("US/"):
+                yield claim
+
+
+def extract_messages(project: Project) -> Catalog:
+    """Build the catalog template (``messages.pot``) from templates and every loaded sheet."""
+    catalog = Catalog(project=PROJECT_NAME, version=None, charset="utf-8",
+                      creation_date=_EPOCH, fuzzy=False)
+    for ui in extract_template_messages(project.root):
+        catalog.add(ui.id, locations=[(ui.path, ui.line)],
+                    auto_comments=["Handout template text (headings, labels).", KEEP_NOTE],
+                    flags=("python-format",) if "%(" in ui.id else ())
+    for claim in _claims_in_order(project):
+        titles = []
+        for citation in claim.citations:
+            source = project.sources.get(citation.source)
+            if source is not None and source.title not in titles:
+                titles.append(source.title)
+        comments = [f"Claim {claim.key}, section: {claim.section}."]
+        comments += [f"Source: {title}" for title in titles]
+        comments.append(KEEP_NOTE)
+        catalog.add(claim.text, context=claim.key, locations=[(claim.path, claim.line)],
+                    auto_comments=comments)
+    return catalog
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dump_catalog(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    # width=0 keeps each msgid on one line where possible: smaller diffs for translators.
+    write_po(buf, catalog, width=76, sort_output=False, include_previous=True)
+    return buf.getvalue()
+
+
+def write_catalog(path: Path, catalog: Catalog) -> None:
+    _write_atomic(path, dump_catalog(catalog))
+
+
+def read_catalog(path: Path, root: Path, lang: str | None = None) -> Catalog:
+    """Read a ``.po``/``.pot`` file; a malformed file raises CatalogError with its line."""
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=lang, abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogError(f"{_rel(path, root)}:{exc.lineno + 1}: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{_rel(path, root)}:1: {exc}") from exc
+
+
+def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
+    """Create a new catalog for ``lang`` from the template (refuses to overwrite one)."""
+    path = po_path(root, lang)
+    if path.exists():
+        raise CatalogError(f"{_rel(path, root)} exists; use `sheets catalog update`")
+    catalog = Catalog(locale=lang, project=PROJECT_NAME, charset="utf-8",
+                      creation_date=template.creation_date, revision_date=_EPOCH, fuzzy=False)
+    catalog.update(template, no_fuzzy_matching=True)
+    write_catalog(path, catalog)
+    return path
+
+
+def update_catalog(old: Catalog, template: Catalog) -> Catalog:
+    """Merge ``template`` into ``old``, keeping every translation (changed ones become fuzzy)."""
+    by_context = {m.context: m for m in old if m.id and m.context and m.string}
+    old.update(template, update_creation_date=True)
+    for message in old:
+        if not message.context:
+            continue
+        previous = by_context.get(message.context)
+        if previous is None or previous.id == message.id:
+            continue
+        # Same claim, new English: keep the old translation for the translator, but fuzzy,
+        # so that it blocks printing until someone confirms it.
+        if not message.string or "fuzzy" in message.flags:
+            message.string = previous.string
+            message.flags.add("fuzzy")
+            message.previous_id = [str(previous.id)]
+            old.obsolete.pop((previous.id, previous.context), None)
+            old.obsolete.pop(previous.id, None)
+    return old
+
+
+def update_catalogs(root: Path, template: Catalog, langs: Iterable[str]) -> list[Path]:
+    written = []
+    for lang in langs:
+        path = po_path(root, lang)
+        if not path.exists():
+            written.append(init_catalog(root, lang, template))
+            continue
+        catalog = update_catalog(read_catalog(path, root, lang), template)
+        write_catalog(path, catalog)
+        written.append(path)
+    return written
+
+
+def pot_is_current(root: Path, template: Catalog) -> bool:
+    path = pot_path(root)
+    return path.exists() and path.read_bytes() == dump_catalog(template)
+
+
+class Lookup:
+    """Strict translations for one language: a missing or fuzzy entry raises, never falls back.
+
+    English is the identity. Template strings come back escaped as Markup, so that a catalog
+    entry can never inject markup even though Jinja treats translated strings as safe.
+    """
+
+    def __init__(self, lang: str, catalog: Catalog | None) -> None:
+        self.lang = lang
+        self.catalog = catalog
+
+    def _find(self, message: str, context: str | None) -> str:
+        if self.lang == SOURCE_LANGUAGE or self.catalog is None:
+            return message
+        found = self.catalog.get(message, context=context)
+        if found is None or not found.string or found.fuzzy:
+            label = f"{context}: " if context else ""
+            raise CatalogError(f"{self.lang}: no current translation for {label}{message!r}")
+        return str(found.string)
+
+    def gettext(self, message: str) -> Markup:
+        return escape(self._find(message, None))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        # Templates use no plural forms yet; one form per count keeps the check simple.
+        return self.gettext(singular if n == 1 else plural)
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return escape(self._find(message, context))
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> Markup:
+        return self.pgettext(context, singular if n == 1 else plural)
+
+    def claim(self, claim: Claim) -> str:
+        """A claim's text in this language, as plain text (autoescaped by the template)."""
+        return self._find(claim.text, claim.key)
+
+
+def translation_problems(project: Project, state: str, lang: str,
+                         ui: list[UiMessage]) -> list[Problem]:
+    """What would make the ``state`` handout in ``lang`` print missing or outdated text."""
+    if lang == SOURCE_LANGUAGE:
+        return []
+    root = project.root
+    path = po_path(root, lang)
+    rel = _rel(path, root)
+    if lang not in LANGUAGES:
+        return [Problem(TRANSLATIONS_DIR, 1, "catalog-missing",
+                        f"{lang}: not a configured language", lang=lang)]
+    if not path.exists():
+        return [Problem(rel, 1, "catalog-missing",
+                        f"no catalog for {lang}; run `sheets catalog update`", lang=lang)]
+    try:
+        catalog = read_catalog(path, root, lang)
+    except CatalogError as exc:
+        line = str(exc).split(":")[1]
+        return [Problem(rel, int(line), "catalog-syntax", str(exc).split(": ", 1)[1], lang=lang)]
+    # Template strings print on every state's handout, so their problems block the language.
+    wanted: list[tuple[str, str | None, str, str | None]] = [
+        (m.id, None, repr(m.id), None) for m in ui]
+    wanted += [(c.text, c.key, c.key, state) for c in project.printed_claims(state)]
+    problems = []
+    for msgid, context, label, scope in wanted:
+        found: Message | None = catalog.get(msgid, context=context)
+        if found is None or not found.string:
+            line = found.lineno if found is not None and found.lineno else 1
+            problems.append(Problem(rel, line, "translation-missing",
+                                    f"{label}: not translated", state=scope, lang=lang))
+        elif found.fuzzy:
+            problems.append(Problem(rel, found.lineno or 1, "translation-fuzzy",
+                                    f"{label}: translation is fuzzy (outdated); review it and "
+                                    "remove the fuzzy flag", state=scope, lang=lang))
+    return problems
+
+
+def load_lookup(root: Path, lang: str) -> Lookup:
+    if lang == SOURCE_LANGUAGE:
+        return Lookup(lang, None)
+    return Lookup(lang, read_catalog(po_path(root, lang), root, lang))

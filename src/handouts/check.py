@@ -1,0 +1,193 @@
+"""The check: named rules over loaded content and catalogs. Nothing prints that fails them.
+
+Each rule yields :class:`~handouts.errors.Problem` with a rule id, so a maintainer can look a
+finding up and a test can assert it. ``today`` is always passed in: the check never reads the
+clock itself, so tests do not depend on the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .errors import Problem
+from .loader import Project
+from .models import MAX_QUOTE_CHARS, Claim, Include, Source
+
+#: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
+RULES: dict[str, str] = {
+    "yaml-syntax": "the file is not valid YAML",
+    "duplicate-key": "a key appears twice in one mapping",
+    "unknown-key": "a key the format does not define",
+    "missing-field": "a required key is absent",
+    "invalid-value": "a value of the wrong type or form",
+    "empty-file": "a content file holds no data",
+    "state-mismatch": "a sheet's state code differs from its file name",
+    "unknown-state": "no sheet for a requested state",
+    "duplicate-id": "two claims or two sources share an id",
+    "claim-no-citation": "a claim cites nothing",
+    "contact-no-citation": "a help contact cites nothing",
+    "contact-phone-unquoted": "a contact's phone number appears in none of its quotes",
+    "citation-unknown-source": "a citation names a source not in sources.yaml",
+    "citation-no-locator": "a citation does not say where in the source",
+    "citation-no-quote": "a citation has no quote",
+    "quote-too-long": f"a quote is over {MAX_QUOTE_CHARS} characters",
+    "source-incomplete": "a cited source lacks a title, publisher, URL or accessed date",
+    "source-not-https": "a source URL is not https",
+    "claim-stale": "a claim is past its re-check date",
+    "date-in-future": "a checked, accessed or published date after today",
+    "include-unknown": "a sheet includes a federal claim that does not exist",
+    "source-unused": "a source no claim cites (warning)",
+    "catalog-missing": "no catalog for a requested language",
+    "catalog-syntax": "a catalog cannot be read",
+    "translation-missing": "a printed string has no translation",
+    "translation-fuzzy": "a printed string's translation is marked fuzzy (outdated)",
+}
+
+
+@dataclass
+class Report:
+    """All problems found, and which handouts they block."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def blockers(self, state: str, lang: str) -> list[Problem]:
+        return [p for p in self.problems if p.blocks(state, lang)]
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        seen = set(self.problems)
+        for problem in problems:
+            if problem not in seen:
+                seen.add(problem)
+                self.problems.append(problem)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.path, p.line, p.rule, p.message))
+
+
+def check_content(project: Project, today: dt.date) -> list[Problem]:
+    """Every content rule over the whole project. Problems are scoped to the states they block."""
+    problems = list(project.problems)
+    problems += _duplicate_ids(project)
+    problems += _unused_sources(project)
+    for source in project.sources.values():
+        problems += _future_dates(source, today, scope=None)
+    for state in project.state_codes():
+        sheet = project.states[state]
+        for entry in sheet.claims:
+            if isinstance(entry, Include):
+                if entry.include.removeprefix("US/") not in project.federal:
+                    problems.append(Problem(
+                        entry.path, entry.line, "include-unknown",
+                        f"no federal claim {entry.include!r} in sheets/US.yaml", state=state))
+        for claim in project.printed_claims(state):
+            problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
+    return problems
+
+
+def _scope(problem: Problem, state: str) -> Problem:
+    return Problem(problem.path, problem.line, problem.rule, problem.message,
+                   problem.severity, state, problem.lang)
+
+
+def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Problem]:
+    if not claim.citations:
+        if claim.contact is not None:
+            yield Problem(claim.path, claim.line, "contact-no-citation",
+                          f"{claim.key}: help contact {claim.contact.organization!r} cites "
+                          "no source; a wrong phone number is harm")
+        else:
+            yield Problem(claim.path, claim.line, "claim-no-citation",
+                          f"{claim.key}: claim cites no source; no source, no print")
+    if claim.checked > today:
+        yield Problem(claim.path, claim.line_of("checked"), "date-in-future",
+                      f"{claim.key}: checked {claim.checked} is after today ({today})")
+    elif claim.due < today:
+        yield Problem(claim.path, claim.line_of("checked"), "claim-stale",
+                      f"{claim.key}: last checked {claim.checked}, re-check was due {claim.due} "
+                      f"(every {claim.recheck_interval} days)")
+    for citation in claim.citations:
+        source = project.sources.get(citation.source)
+        if source is None:
+            yield Problem(citation.path, citation.line_of("source"), "citation-unknown-source",
+                          f"{claim.key}: cites unknown source {citation.source!r}")
+        else:
+            yield from _source_rules(source)
+        if not citation.locator:
+            yield Problem(citation.path, citation.line, "citation-no-locator",
+                          f"{claim.key}: citation of {citation.source!r} has no locator")
+        if not citation.quote:
+            yield Problem(citation.path, citation.line, "citation-no-quote",
+                          f"{claim.key}: citation of {citation.source!r} has no quote")
+        elif len(citation.quote) > MAX_QUOTE_CHARS:
+            yield Problem(citation.path, citation.line_of("quote"), "quote-too-long",
+                          f"{claim.key}: quote is {len(citation.quote)} characters "
+                          f"(limit {MAX_QUOTE_CHARS})")
+    contact = claim.contact
+    if contact is not None and contact.phone and claim.citations:
+        digits = _digits(contact.phone)
+        if not any(digits in _digits(c.quote) for c in claim.citations):
+            yield Problem(contact.path, contact.line_of("phone"), "contact-phone-unquoted",
+                          f"{claim.key}: phone {contact.phone} appears in none of the quotes")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _source_rules(source: Source) -> Iterator[Problem]:
+    missing = [name for name in ("title", "publisher", "url", "accessed")
+               if not getattr(source, name)]
+    if missing:
+        yield Problem(source.path, source.line, "source-incomplete",
+                      f"source {source.id!r} lacks {', '.join(missing)}")
+    if source.url and not source.url.startswith("https://"):
+        yield Problem(source.path, source.line_of("url"), "source-not-https",
+                      f"source {source.id!r}: URL must start with https:// ({source.url})")
+
+
+def _future_dates(source: Source, today: dt.date, scope: str | None) -> Iterator[Problem]:
+    for name in ("accessed", "published"):
+        value = getattr(source, name)
+        if value is not None and value > today:
+            yield Problem(source.path, source.line_of(name), "date-in-future",
+                          f"source {source.id!r}: {name} {value} is after today ({today})",
+                          state=scope)
+
+
+def _duplicate_ids(project: Project) -> Iterator[Problem]:
+    first: dict[str, Source] = {}
+    for source in project.all_sources:
+        if source.id in first:
+            yield Problem(source.path, source.line_of("id"), "duplicate-id",
+                          f"source id {source.id!r} already used on line {first[source.id].line}")
+        else:
+            first[source.id] = source
+    seen: dict[str, Claim] = {}
+    for claim in project.all_claims:
+        if claim.key in seen:
+            state = None if claim.key.startswith("US/") else claim.key.split("/")[0]
+            yield Problem(claim.path, claim.line_of("id"), "duplicate-id",
+                          f"claim id {claim.key!r} already used on line {seen[claim.key].line}",
+                          state=state)
+        else:
+            seen[claim.key] = claim
+
+
+def _unused_sources(project: Project) -> Iterator[Problem]:
+    # Only meaningful when every sheet was loaded; a partial load would flag false positives.
+    cited = {c.source for claim in project.all_claims for c in claim.citations}
+    for source in project.sources.values():
+        if source.id not in cited:
+            yield Problem(source.path, source.line, "source-unused",
+                          f"source {source.id!r} is cited by no claim", severity="warning")

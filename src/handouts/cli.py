@@ -1,0 +1,257 @@
+"""The `sheets` command line: options, output and exit codes; the work happens elsewhere.
+
+Exit codes: 0 clean, 1 problems (or a blocked handout), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import Problem, SheetsError
+from .languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATED
+
+app = typer.Typer(
+    help="Build source-checked, print-ready handouts about benefit data and immigration "
+    "enforcement, one per state and language. No source, no print.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Translation catalogs (gettext .po) for translators.",
+                          no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Paper(str, Enum):
+    letter = "letter"
+    a4 = "a4"
+
+
+RootOpt = Annotated[Path, typer.Option(
+    "--root", help="Project folder (holds sheets/, translations/, templates/).",
+    file_okay=False)]
+StateOpt = Annotated[list[str] | None, typer.Option(
+    "--state", "-s", help="Two-letter state code; repeat for several. Default: all states.")]
+LangOpt = Annotated[list[str] | None, typer.Option(
+    "--lang", "-l", help="Language code; repeat for several. Default: every configured one.")]
+TodayOpt = Annotated[str | None, typer.Option(
+    "--today", envvar="SHEETS_TODAY", metavar="YYYY-MM-DD",
+    help="Check as of this date instead of the calendar's (re-check dates, future dates).")]
+
+
+def _today(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
+                                 param_hint="--today") from None
+
+
+def _langs(values: list[str] | None) -> list[str]:
+    if not values:
+        return list(LANGUAGES)
+    unknown = [v for v in values if v not in LANGUAGES]
+    if unknown:
+        raise typer.BadParameter(f"unknown language {', '.join(unknown)}; configured: "
+                                 f"{', '.join(LANGUAGES)}", param_hint="--lang")
+    return list(dict.fromkeys(values))
+
+
+def _states(values: list[str] | None, all_states: bool = False) -> list[str] | None:
+    if all_states or not values:
+        return None
+    return list(dict.fromkeys(v.upper() for v in values))
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    seen = set()
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.rule, p.message)):
+        text = problem.format()
+        if text not in seen:
+            seen.add(text)
+            typer.echo(text, err=problem.severity == "error")
+
+
+def _fail(exc: SheetsError) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+@app.command()
+def check(
+    state: StateOpt = None,
+    lang: LangOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text: one line per problem "
+                                        "(path:line: error[rule]: message); json: a list.")]
+    = Format.text,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Check content and translations; print every problem; exit 1 if any error."""
+    from .build import check_project
+
+    try:
+        _project, report = check_project(root, _states(state), _langs(lang), _today(today))
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    if fmt is Format.json:
+        unique = {p.format(): p.as_dict() for p in report.sorted()}
+        typer.echo(json.dumps(list(unique.values()), indent=2, ensure_ascii=False))
+    else:
+        _print_problems(report.problems)
+        errors, warnings = len(report.errors), len(report.warnings)
+        typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
+def build(
+    state: StateOpt = None,
+    all_states: Annotated[bool, typer.Option("--all", help="Build every state.")] = False,
+    lang: LangOpt = None,
+    paper: Annotated[list[Paper] | None, typer.Option(
+        "--paper", help="Paper size; repeat for both. Default: letter.")] = None,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Check, then write one PDF per state × language × paper under build/.
+
+    A handout that any error touches is blocked: it is not written, and an older copy of it is
+    removed. Exit 1 if anything requested was blocked.
+    """
+    from .build import build_handouts
+
+    if not state and not all_states:
+        raise typer.BadParameter("name a state with --state XX, or use --all",
+                                 param_hint="--state")
+    papers = [p.value for p in paper] if paper else [Paper.letter.value]
+    try:
+        result = build_handouts(root, _states(state, all_states), _langs(lang),
+                                list(dict.fromkeys(papers)), _today(today))
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    _print_problems(result.report.problems)
+    for outcome in result.outcomes:
+        rel = outcome.target.relpath()
+        if outcome.written:
+            typer.echo(f"wrote   {rel} ({outcome.pages} pages)")
+        else:
+            why = f"{len(outcome.blockers)} problem(s)"
+            extra = "; removed the older copy" if outcome.removed_stale else ""
+            typer.echo(f"blocked {rel}: {why}{extra}", err=True)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def doctor() -> None:
+    """Report what this machine lacks: Pango, fonts per language, HarfBuzz subsetting."""
+    from .doctor import diagnose
+
+    missing_required = False
+    for finding in diagnose():
+        mark = "ok  " if finding.ok else ("MISS" if finding.required else "warn")
+        typer.echo(f"{mark} {finding.name}: {finding.detail}")
+        if not finding.ok:
+            typer.echo(f"     fix: {finding.fix}")
+            missing_required |= finding.required
+    raise typer.Exit(1 if missing_required else 0)
+
+
+@catalog_app.command("extract")
+def catalog_extract(
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if messages.pot is out of date.")] = False,
+    root: RootOpt = Path("."),
+) -> None:
+    """Write translations/messages.pot from every sheet and template."""
+    from .catalogs import dump_catalog, extract_messages, pot_path, write_catalog
+    from .loader import load_project
+
+    try:
+        project = load_project(root)
+        template = extract_messages(project)
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    path = pot_path(root)
+    if check_only:
+        current = path.exists() and path.read_bytes() == dump_catalog(template)
+        typer.echo(f"{path.relative_to(root)}: {'up to date' if current else 'OUT OF DATE'}")
+        raise typer.Exit(0 if current else 1)
+    write_catalog(path, template)
+    typer.echo(f"wrote {path.relative_to(root)} ({len(template)} messages)")
+
+
+@catalog_app.command("update")
+def catalog_update(
+    lang: LangOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Extract, then merge the template into each catalog (creating missing ones).
+
+    Translations are never lost: a changed English string keeps its old translation, marked
+    fuzzy with the previous English; strings no longer used are kept as obsolete (#~).
+    """
+    from .catalogs import extract_messages, pot_path, update_catalogs, write_catalog
+    from .loader import load_project
+
+    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
+    try:
+        template = extract_messages(load_project(root))
+        write_catalog(pot_path(root), template)
+        for path in update_catalogs(root, template, langs):
+            typer.echo(f"updated {path.relative_to(root)}")
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+
+
+@catalog_app.command("stats")
+def catalog_stats(
+    lang: LangOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Per language: translated, fuzzy and missing strings in the catalog."""
+    from .catalogs import extract_messages, po_path, read_catalog
+    from .loader import load_project
+
+    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE]
+    try:
+        template = extract_messages(load_project(root))
+        for code in langs:
+            path = po_path(root, code)
+            catalog = read_catalog(path, root, code) if path.exists() else None
+            done = fuzzy = missing = 0
+            for message in template:
+                if not message.id:
+                    continue
+                found = catalog.get(message.id, context=message.context) if catalog else None
+                if found is None or not found.string:
+                    missing += 1
+                elif found.fuzzy:
+                    fuzzy += 1
+                else:
+                    done += 1
+            typer.echo(f"{code}: {done} translated, {fuzzy} fuzzy, {missing} missing")
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+
+
+def main() -> None:
+    # Typer maps click's usage errors to exit 2; our own errors are exit 1 (see _fail).
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app(prog_name="sheets")
+    sys.exit(0)

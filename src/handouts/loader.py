@@ -1,0 +1,307 @@
+"""Read the YAML content into models, keeping every node's line.
+
+PyYAML's ``safe_load`` forgets where values came from and silently keeps the last of two
+duplicate keys. We compose the node tree instead, build plain data while recording the line of
+every key and list item, and map pydantic's error locations back to those lines. Every problem
+in every file is collected; nothing raises on bad content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import LoadError, Problem
+from .models import Claim, FederalFile, Include, Node, Source, SourceRegistry, StateFile
+
+PathKey = tuple[str | int, ...]
+M = TypeVar("M", bound=Node)
+
+CONTENT_DIR = "sheets"
+SOURCES_FILE = "sources.yaml"
+FEDERAL_FILE = "US.yaml"
+#: Bigger than any real sheet; stops alias bombs and runaway files before they eat memory.
+MAX_NODES = 50_000
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass
+class Project:
+    """Everything loaded from ``sheets/``, plus the problems met while loading it."""
+
+    root: Path
+    sources: dict[str, Source] = field(default_factory=dict)
+    federal: dict[str, Claim] = field(default_factory=dict)
+    states: dict[str, StateFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: Every source and claim as loaded, duplicates included, for the duplicate-id rule.
+    all_sources: list[Source] = field(default_factory=list)
+    all_claims: list[Claim] = field(default_factory=list)
+
+    def state_codes(self) -> list[str]:
+        return sorted(self.states)
+
+    def printed_claims(self, state: str) -> list[Claim]:
+        """The claims a state's handout prints, in file order (includes resolved)."""
+        claims: list[Claim] = []
+        for entry in self.states[state].claims:
+            if isinstance(entry, Include):
+                federal = self.federal.get(entry.include.removeprefix("US/"))
+                if federal is not None:
+                    claims.append(federal)
+            else:
+                claims.append(entry)
+        return claims
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _Composer:
+    """Turns a composed YAML node tree into plain data and a map of lines by data path."""
+
+    def __init__(self, relpath: str, problems: list[Problem]) -> None:
+        self.relpath = relpath
+        self.problems = problems
+        self.lines: dict[PathKey, int] = {}
+        self.constructor = yaml.SafeConstructor()
+        self.count = 0
+
+    def build(self, node: yaml.Node, key: PathKey) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise LoadError(f"more than {MAX_NODES} YAML nodes (aliases expanded)")
+        self.lines.setdefault(key, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            data: dict[Any, Any] = {}
+            first_line: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self._problem(key_node, "yaml-merge-key", "merge keys (<<) are not allowed")
+                    continue
+                name = self.constructor.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if not isinstance(name, str):
+                    self._problem(key_node, "invalid-value", f"key {name!r} is not text")
+                    continue
+                if name in data:
+                    self._problem(
+                        key_node,
+                        "duplicate-key",
+                        f"{_dotted(key + (name,))}: key {name!r} repeats line {first_line[name]}"
+                        " (YAML would silently keep only the last one)",
+                    )
+                    continue
+                first_line[name] = line
+                self.lines[key + (name,)] = line
+                data[name] = self.build(value_node, key + (name,))
+            return data
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
+        return self.constructor.construct_object(node)
+
+    def _problem(self, node: yaml.Node, rule: str, message: str) -> None:
+        self.problems.append(Problem(self.relpath, node.start_mark.line + 1, rule, message))
+
+
+def _dotted(key: PathKey) -> str:
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top)"
+
+
+def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Problem]]:
+    """Parse one YAML file into plain data, its line map, and the problems found."""
+    relpath = _relpath(path, root)
+    problems: list[Problem] = []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, {}, [Problem(relpath, 1, "file-unreadable", exc.strerror or str(exc))]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, {}, [Problem(relpath, 1, "file-too-large", f"over {MAX_FILE_BYTES} bytes")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, {}, [Problem(relpath, 1, "yaml-syntax", f"not UTF-8 text: {exc.reason}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, {}, [Problem(relpath, line, "yaml-syntax", reason or "invalid YAML")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Problem(relpath, 1, "yaml-syntax", str(exc))]
+    if node is None:
+        return None, {}, [Problem(relpath, 1, "empty-file", "the file holds no data")]
+    composer = _Composer(relpath, problems)
+    try:
+        data = composer.build(node, ())
+    except LoadError as exc:
+        return None, {}, [Problem(relpath, 1, "file-too-large", str(exc))]
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        return None, {}, [Problem(relpath, mark.line + 1 if mark else 1, "invalid-value",
+                                  str(exc.problem))]
+    return data, composer.lines, problems
+
+
+_PYDANTIC_RULES = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-key",
+}
+
+
+def _error_key(data: Any, loc: tuple[str | int, ...]) -> PathKey:
+    """Drop the parts of a pydantic location that are not data keys (union tags)."""
+    key: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+            key.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+            key.append(part)
+        elif isinstance(current, dict) and isinstance(part, str) and "." not in part:
+            # A missing field: keep its name for the message, the line comes from the parent.
+            key.append(part)
+            break
+    return tuple(key)
+
+
+def _line_for(key: PathKey, lines: dict[PathKey, int]) -> int:
+    for end in range(len(key), -1, -1):
+        if key[:end] in lines:
+            return lines[key[:end]]
+    return 1
+
+
+def validate(
+    model: type[M], data: Any, lines: dict[PathKey, int], relpath: str
+) -> tuple[M | None, list[Problem]]:
+    """Validate plain data against ``model``; map each error to its line."""
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = _error_key(data, tuple(err["loc"]))
+            rule = _PYDANTIC_RULES.get(err["type"], "invalid-value")
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key {key[-1]!r}"
+            elif err["type"] == "missing":
+                msg = f"required key {key[-1]!r} is missing"
+            problems.append(Problem(relpath, _line_for(key, lines), rule, f"{_dotted(key)}: {msg}"))
+        return None, problems
+    _attach_places(obj, (), lines, relpath)
+    return obj, []
+
+
+def _attach_places(node: BaseModel, key: PathKey, lines: dict[PathKey, int], relpath: str) -> None:
+    if isinstance(node, Node):
+        field_lines = {name: lines[key + (name,)] for name in type(node).model_fields
+                       if key + (name,) in lines}
+        node.set_place(relpath, lines.get(key, 1), field_lines)
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        if isinstance(value, BaseModel):
+            _attach_places(value, key + (name,), lines, relpath)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    _attach_places(item, key + (name, i), lines, relpath)
+
+
+def load_file(model: type[M], path: Path, root: Path) -> tuple[M | None, list[Problem]]:
+    data, lines, problems = read_yaml(path, root)
+    if data is None:
+        return None, problems
+    obj, more = validate(model, data, lines, _relpath(path, root))
+    return obj, problems + more
+
+
+def _state_files(content: Path) -> Iterator[Path]:
+    for path in sorted(content.glob("*.yaml")):
+        if path.name not in (SOURCES_FILE, FEDERAL_FILE):
+            yield path
+
+
+def load_project(root: Path, states: list[str] | None = None) -> Project:
+    """Load sources, federal claims and the requested states (all when ``states`` is None).
+
+    Content problems never raise: they are collected on ``Project.problems`` so the check can
+    report every one of them at once.
+    """
+    content = root / CONTENT_DIR
+    if not content.is_dir():
+        raise LoadError(f"{content}: no content folder (is this a sheets project?)")
+    project = Project(root=root)
+
+    registry, problems = load_file(SourceRegistry, content / SOURCES_FILE, root)
+    project.problems += problems
+    if registry is not None:
+        project.all_sources = list(registry.sources)
+        for source in registry.sources:
+            project.sources.setdefault(source.id, source)
+
+    federal, problems = load_file(FederalFile, content / FEDERAL_FILE, root)
+    project.problems += problems
+    if federal is not None:
+        for claim in federal.claims:
+            claim._scope = "US"
+            project.all_claims.append(claim)
+            project.federal.setdefault(claim.id, claim)
+
+    wanted = {s.upper() for s in states} if states else None
+    for path in _state_files(content):
+        code = path.stem.upper()
+        if wanted is not None and code not in wanted:
+            continue
+        sheet, problems = load_file(StateFile, path, root)
+        # A state file that does not load blocks that state only.
+        project.problems += [_scoped(p, code) for p in problems]
+        if sheet is None:
+            project.states.setdefault(code, StateFile(state=code, name=code))
+            continue
+        if sheet.state != code:
+            project.problems.append(Problem(
+                sheet.path, sheet.line_of("state"), "state-mismatch",
+                f"state {sheet.state!r} does not match the file name {path.name!r}", state=code))
+        for entry in sheet.claims:
+            if isinstance(entry, Claim):
+                entry._scope = code
+                project.all_claims.append(entry)
+        project.states[code] = sheet
+    if wanted:
+        for code in sorted(wanted - set(project.states)):
+            project.problems.append(Problem(
+                CONTENT_DIR, 1, "unknown-state", f"no sheet {CONTENT_DIR}/{code}.yaml", state=code))
+    return project
+
+
+def _scoped(problem: Problem, state: str) -> Problem:
+    return Problem(problem.path, problem.line, problem.rule, problem.message,
+                   problem.severity, state, problem.lang)
+
+
+def parse_date(value: str) -> dt.date:
+    """Parse an ISO date given on the command line or in the environment."""
+    return dt.date.fromisoformat(value)

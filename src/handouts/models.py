@@ -1,0 +1,145 @@
+"""The content model: sources, claims with citations, contacts, state sheets.
+
+These pydantic models are the one documented home for the YAML format: each field says what it
+means. Structural rules (types, unknown keys) live here; editorial rules (a claim needs a citation,
+a quote has a size limit, a claim goes stale) live in :mod:`handouts.check`, so that every such
+problem gets its own rule id and line instead of a generic validation error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+
+Section = Literal["state-law", "federal-actions", "courts", "what-you-can-do", "get-help"]
+#: The fixed order sections print in. Headings come from the template, never from content.
+SECTIONS: tuple[str, ...] = get_args(Section)
+
+SourceKind = Literal[
+    "statute", "legislature", "court", "agency", "press-release", "news", "organization"
+]
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+#: Re-check intervals in days (a claim may override with ``recheck_days``).
+RECHECK_DAYS_TIME_SENSITIVE = 90
+RECHECK_DAYS_DEFAULT = 365
+#: Longest quote accepted: a citation supports a claim with a sentence, not a page.
+MAX_QUOTE_CHARS = 400
+
+
+class Node(BaseModel):
+    """Base for every YAML mapping: unknown keys are errors, and each node remembers its place."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _path: str = PrivateAttr(default="")
+    _line: int = PrivateAttr(default=0)
+    _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def line(self) -> int:
+        return self._line
+
+    def line_of(self, field: str) -> int:
+        """Line of ``field`` in the YAML file, or of the mapping itself when the key is absent."""
+        return self._field_lines.get(field, self._line)
+
+    def set_place(self, path: str, line: int, field_lines: dict[str, int]) -> None:
+        self._path, self._line, self._field_lines = path, line, field_lines
+
+
+class Source(Node):
+    id: str = Field(pattern=ID_PATTERN, description="Stable id that citations refer to.")
+    title: str = Field("", description="Title of the page or document, as published.")
+    publisher: str = Field("", description="Who published it (legislature, court, outlet).")
+    url: str = Field("", description="Where to read it; must be https.")
+    published: dt.date | None = Field(None, description="The source's own date, if known.")
+    accessed: dt.date | None = Field(None, description="When we last read it.")
+    kind: SourceKind = Field(description="What sort of source it is.")
+
+
+class Citation(Node):
+    source: str = Field(description="Id of a source in sheets/sources.yaml.")
+    locator: str = Field("", description="Where in the source: section, paragraph.")
+    quote: str = Field("", description="The exact words of the source that support the claim.")
+
+
+class Contact(Node):
+    organization: str = Field(description="Name of the organization, as its sources give it.")
+    phone: str | None = Field(None, description="Phone number; must appear in a cited quote.")
+    website: str | None = Field(None, description="https address of the organization.")
+
+
+class Claim(Node):
+    id: str = Field(pattern=ID_PATTERN, description="Stable id; with the scope it keys catalogs.")
+    section: Section = Field(description="Which section of the handout prints it.")
+    text: str = Field(min_length=1, description="The English sentence(s) to print.")
+    checked: dt.date = Field(description="When the claim was last checked against its sources.")
+    time_sensitive: bool = Field(
+        False, description="Litigation or agency action: re-checked every 90 days, not 365."
+    )
+    recheck_days: int | None = Field(
+        None, gt=0, description="Overrides the re-check interval for this claim."
+    )
+    citations: list[Citation] = Field(default_factory=list, description="What supports it.")
+    contact: Contact | None = Field(None, description="For help entries: who to contact.")
+    notes: str = Field("", description="Caveats for maintainers. Never printed.")
+
+    _scope: str = PrivateAttr(default="")
+
+    @property
+    def key(self) -> str:
+        """``CO/claim-id``: the stable message context translators see."""
+        return f"{self._scope}/{self.id}"
+
+    @property
+    def recheck_interval(self) -> int:
+        if self.recheck_days is not None:
+            return self.recheck_days
+        return RECHECK_DAYS_TIME_SENSITIVE if self.time_sensitive else RECHECK_DAYS_DEFAULT
+
+    @property
+    def due(self) -> dt.date:
+        return self.checked + dt.timedelta(days=self.recheck_interval)
+
+
+class Include(Node):
+    include: str = Field(
+        pattern=r"^US/[a-z0-9]+(-[a-z0-9]+)*$",
+        description="A federal claim to print here: ``US/<claim-id>``.",
+    )
+
+
+def _entry_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "include" if "include" in value else "claim"
+    return "include" if isinstance(value, Include) else "claim"
+
+
+SheetEntry = Annotated[
+    Annotated[Claim, Tag("claim")] | Annotated[Include, Tag("include")],
+    Discriminator(_entry_kind),
+]
+
+
+class SourceRegistry(Node):
+    sources: list[Source] = Field(default_factory=list)
+
+
+class FederalFile(Node):
+    scope: Literal["US"] = Field(description="Always US: claims true in every state.")
+    name: str = Field(description="Display name of the scope.")
+    claims: list[Claim] = Field(default_factory=list)
+
+
+class StateFile(Node):
+    state: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter postal code.")
+    name: str = Field(min_length=1, description="The state's name in English.")
+    claims: list[SheetEntry] = Field(default_factory=list, description="Claims and includes.")

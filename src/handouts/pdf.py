@@ -1,0 +1,87 @@
+"""HTML to PDF with WeasyPrint, offline and strict.
+
+WeasyPrint *logs* a missing font glyph or an unreachable resource and carries on; on a printed
+handout that is a wrong page, so every warning it logs while rendering fails the render. Its
+URL fetcher is replaced by one that serves only files under the allowed folders (templates,
+system fonts) and refuses everything else: no network, nothing outside the project.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import RenderError
+
+#: Font folders the renderer may read (fontconfig loads fonts itself; @font-face would not).
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+def _make_fetcher(allowed: Sequence[Path]) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [root.resolve() for root in allowed]
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError(f"refused to fetch {url!r}: only local files may be used")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"refused to read {path}: outside the allowed folders")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+    # fail_on_errors turns a refused fetch into a fatal error instead of a logged warning.
+    return LocalFetcher(fail_on_errors=True)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[logging.LogRecord]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_pdf(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> tuple[bytes, int]:
+    """Render ``html`` to PDF bytes; return them and the page count.
+
+    The PDF identifier is derived from the HTML so the same input gives byte-identical output.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _make_fetcher([base_dir, *allowed, *FONT_DIRS])
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    with _weasyprint_warnings() as records:
+        try:
+            document = HTML(string=html, base_url=str(base_dir) + "/",
+                            url_fetcher=fetcher).render()
+            data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        except FatalURLFetchingError as exc:
+            raise RenderError(f"{exc}: {exc.__cause__}") from exc
+    if records:
+        messages = "; ".join(record.getMessage() for record in records)
+        raise RenderError(f"WeasyPrint reported a problem: {messages}")
+    assert isinstance(data, bytes)
+    return data, len(document.pages)

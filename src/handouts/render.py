@@ -1,0 +1,148 @@
+"""Turn one (state, language) into HTML: the view model, the Jinja environment, the template.
+
+The only free prose a handout prints is claims; headings, labels and disclaimers live in the
+template and are translated like any UI string. Claims reach the template as plain text, so
+autoescaping makes any markup in content or catalogs print as the characters it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+
+from . import __version__
+from .catalogs import TEMPLATES_DIR, Lookup
+from .languages import Language
+from .loader import Project
+from .models import SECTIONS, Claim
+
+TEMPLATE = "handout.html"
+STYLESHEET = "handout.css"
+PAPERS = ("letter", "a4")
+
+
+@dataclass
+class SourceEntry:
+    number: int
+    title: str
+    publisher: str
+    url: str
+    date: str
+    """The source's own date, formatted for the handout's language (empty when unknown)."""
+
+
+@dataclass
+class ClaimEntry:
+    key: str
+    text: str
+    marks: list[int]
+    organization: str = ""
+    phone: str = ""
+    website: str = ""
+
+
+@dataclass
+class Handout:
+    """Everything the template prints, already translated and formatted."""
+
+    state: str
+    state_name: str
+    lang: str
+    lang_tag: str
+    direction: str
+    fonts: list[str]
+    reviewed: bool
+    paper: str
+    checked: str
+    checked_iso: str
+    sections: dict[str, list[ClaimEntry]]
+    sources: list[SourceEntry]
+    edition: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def checked_date(claims: list[Claim]) -> dt.date:
+    """The handout's "facts checked on" date: the oldest check, so it never overstates."""
+    return min(claim.checked for claim in claims)
+
+
+def build_handout(project: Project, state: str, language: Language, lookup: Lookup,
+                  paper: str = "letter") -> Handout:
+    claims = project.printed_claims(state)
+    numbers: dict[str, int] = {}
+    sources: list[SourceEntry] = []
+    sections: dict[str, list[ClaimEntry]] = {name: [] for name in SECTIONS}
+    locale = language.locale
+    for claim in claims:
+        marks = []
+        for citation in claim.citations:
+            source = project.sources[citation.source]
+            if source.id not in numbers:
+                numbers[source.id] = len(numbers) + 1
+                sources.append(SourceEntry(
+                    numbers[source.id], source.title, source.publisher, source.url,
+                    format_date(source.published, "long", locale=locale)
+                    if source.published else ""))
+            if numbers[source.id] not in marks:
+                marks.append(numbers[source.id])
+        entry = ClaimEntry(claim.key, lookup.claim(claim), sorted(marks))
+        if claim.contact is not None:
+            entry.organization = claim.contact.organization
+            entry.phone = claim.contact.phone or ""
+            entry.website = claim.contact.website or ""
+        sections[claim.section].append(entry)
+    checked = checked_date(claims)
+    handout = Handout(
+        state=state,
+        state_name=project.states[state].name,
+        lang=language.code,
+        lang_tag=language.tag,
+        direction=language.direction,
+        fonts=list(language.fonts),
+        reviewed=language.reviewed,
+        paper=paper,
+        checked=format_date(checked, "long", locale=locale),
+        checked_iso=checked.isoformat(),
+        sections=sections,
+        sources=sources,
+    )
+    return handout
+
+
+def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
+        autoescape=True,
+        # An empty gap on a printed handout is a silent lie: undefined names must fail.
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(lookup, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def edition_id(handout: Handout, root: Path) -> str:
+    """A short hash of everything that shapes the page: facts, translations, template, code."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(asdict(handout), sort_keys=True, ensure_ascii=False).encode())
+    for name in (TEMPLATE, STYLESHEET):
+        digest.update((root / TEMPLATES_DIR / name).read_bytes())
+    digest.update(__version__.encode())
+    return digest.hexdigest()[:10]
+
+
+def render_html(project: Project, state: str, language: Language, lookup: Lookup,
+                paper: str = "letter") -> tuple[str, Handout]:
+    handout = build_handout(project, state, language, lookup, paper)
+    handout.edition = edition_id(handout, project.root)
+    env = make_environment(project.root, lookup)
+    html = env.get_template(TEMPLATE).render(h=handout, stylesheet=STYLESHEET)
+    return html, handout
