@@ -186,6 +186,8 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
 
 def _unused_sources(project: Project) -> Iterator[Problem]:
     # Only meaningful when every sheet was loaded; a partial load would flag false positives.
+    if not project.complete:
+        return
     cited = {c.source for claim in project.all_claims for c in claim.citations}
     for source in project.sources.values():
         if source.id not in cited:

@@ -40,6 +40,8 @@ class Project:
     federal: dict[str, Claim] = field(default_factory=dict)
     states: dict[str, StateFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: True when every state was loaded (only then can a source be called unused).
+    complete: bool = True
     #: Every source and claim as loaded, duplicates included, for the duplicate-id rule.
     all_sources: list[Source] = field(default_factory=list)
     all_claims: list[Claim] = field(default_factory=list)
@@ -78,7 +80,7 @@ class _Composer:
         self.relpath = relpath
         self.problems = problems
         self.lines: dict[PathKey, int] = {}
-        self.constructor = yaml.SafeConstructor()
+        self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
 
     def build(self, node: yaml.Node, key: PathKey) -> Any:
@@ -142,9 +144,13 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct began (an unclosed quote's opening),
+        # which is where the fix goes; the problem mark may be the end of the file.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+            reason += f" (line {exc.problem_mark.line + 1})"
         return None, {}, [Problem(relpath, line, "yaml-syntax", reason or "invalid YAML")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(relpath, 1, "yaml-syntax", str(exc))]
@@ -172,17 +178,17 @@ def _error_key(data: Any, loc: tuple[str | int, ...]) -> PathKey:
     """Drop the parts of a pydantic location that are not data keys (union tags)."""
     key: list[str | int] = []
     current = data
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(current, dict) and part in current:
             current = current[part]
             key.append(part)
         elif isinstance(current, list) and isinstance(part, int) and part < len(current):
             current = current[part]
             key.append(part)
-        elif isinstance(current, dict) and isinstance(part, str) and "." not in part:
+        elif isinstance(current, dict) and isinstance(part, str) and index == len(loc) - 1:
             # A missing field: keep its name for the message, the line comes from the parent.
             key.append(part)
-            break
+        # Anything else is a union tag pydantic inserted ("claim", "include"): not data.
     return tuple(key)
 
 
@@ -271,6 +277,7 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
             project.federal.setdefault(claim.id, claim)
 
     wanted = {s.upper() for s in states} if states else None
+    project.complete = wanted is None
     for path in _state_files(content):
         code = path.stem.upper()
         if wanted is not None and code not in wanted:

@@ -1,0 +1,56 @@
+"""Shared fixtures: a small valid project in a temp folder, a fixed clock, a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from typer.testing import CliRunner
+
+from handouts.catalogs import extract_messages, po_path, update_catalogs
+from handouts.cli import app
+from handouts.loader import load_project
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+#: The tests' "today": fixture content is dated relative to it, never to the calendar.
+TODAY = dt.date(2026, 3, 1)
+
+
+def pseudo_translate(root: Path, lang: str = "es") -> None:
+    """Fill every entry of a catalog with a marked copy of the English (placeholders kept)."""
+    path = po_path(root, lang)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    for message in catalog:
+        if message.id:
+            message.string = f"ES: {message.id}"
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of tests/data/project with the real templates and a complete Spanish catalog."""
+    root = tmp_path / "project"
+    shutil.copytree(DATA / "project", root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    update_catalogs(root, extract_messages(load_project(root)), ["es"])
+    pseudo_translate(root)
+    return root
+
+
+@pytest.fixture
+def cli() -> Callable[..., tuple[int, str, str]]:
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
