@@ -79,7 +79,7 @@ def test_today_is_injected_not_read(project: Path,
     assert cli("check", "--root", str(project), "--today", "2026-04-10")[0] == 0
     code, _out, err = cli("check", "--root", str(project), "--today", "2026-04-11")
     assert code == 1
-    assert "sheets/US.yaml:9: error[claim-stale]: US/federal-ruling" in err
+    assert "sheets/US.yaml:8: error[claim-stale]: US/federal-ruling" in err
 
 
 def test_unknown_state_and_bad_usage(project: Path,
