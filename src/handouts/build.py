@@ -8,8 +8,6 @@ then are PDFs rendered, and each is written to a temporary name and renamed into
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from .check import Report, check_content
 from .errors import BuildError, Problem, SheetsError
 from .languages import LANGUAGES
 from .loader import Project, load_project
+from .output import write_atomic
 from .pdf import write_pdf
 from .render import render_html
 
@@ -83,16 +82,6 @@ def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:
         seen.add(path)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
@@ -125,5 +114,5 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
             outcome.path.unlink()
             outcome.removed_stale = True
     for outcome, data in rendered:
-        _write_atomic(outcome.path, data)
+        write_atomic(outcome.path, data)
     return BuildResult(report, outcomes)

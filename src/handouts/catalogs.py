@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from .errors import CatalogError, Problem
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
 from .models import Claim
+from .output import write_atomic
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATES_DIR = "templates"
@@ -99,16 +98,6 @@ def extract_messages(project: Project) -> Catalog:
     return catalog
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def dump_catalog(catalog: Catalog) -> bytes:
@@ -119,7 +108,7 @@ def dump_catalog(catalog: Catalog) -> bytes:
 
 
 def write_catalog(path: Path, catalog: Catalog) -> None:
-    _write_atomic(path, dump_catalog(catalog))
+    write_atomic(path, dump_catalog(catalog))
 
 
 def read_catalog(path: Path, root: Path, lang: str | None = None) -> Catalog:
@@ -128,16 +117,17 @@ def read_catalog(path: Path, root: Path, lang: str | None = None) -> Catalog:
         with path.open("rb") as handle:
             return read_po(handle, locale=lang, abort_invalid=True)
     except PoFileError as exc:
-        raise CatalogError(f"{_rel(path, root)}:{exc.lineno + 1}: {exc}") from exc
+        # PoFileError counts lines from 0.
+        raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"{_rel(path, root)}:1: {exc}") from exc
+        raise CatalogError(str(exc), _rel(path, root)) from exc
 
 
 def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
     """Create a new catalog for ``lang`` from the template (refuses to overwrite one)."""
     path = po_path(root, lang)
     if path.exists():
-        raise CatalogError(f"{_rel(path, root)} exists; use `sheets catalog update`")
+        raise CatalogError("catalog exists; use `sheets catalog update`", _rel(path, root))
     catalog = Catalog(locale=lang, project=PROJECT_NAME, charset="utf-8",
                       creation_date=template.creation_date, revision_date=_EPOCH, fuzzy=False)
     catalog.update(template, no_fuzzy_matching=True)
@@ -161,8 +151,9 @@ def update_catalog(old: Catalog, template: Catalog) -> Catalog:
             message.string = previous.string
             message.flags.add("fuzzy")
             message.previous_id = [str(previous.id)]
-            old.obsolete.pop((previous.id, previous.context), None)
-            old.obsolete.pop(previous.id, None)
+            for key, stale in list(old.obsolete.items()):
+                if stale.context == previous.context and stale.id == previous.id:
+                    del old.obsolete[key]
     return old
 
 
@@ -239,8 +230,7 @@ def translation_problems(project: Project, state: str, lang: str,
     try:
         catalog = read_catalog(path, root, lang)
     except CatalogError as exc:
-        line = str(exc).split(":")[1]
-        return [Problem(rel, int(line), "catalog-syntax", str(exc).split(": ", 1)[1], lang=lang)]
+        return [Problem(rel, exc.line, "catalog-syntax", exc.reason, lang=lang)]
     # Template strings print on every state's handout, so their problems block the language.
     wanted: list[tuple[str, str | None, str, str | None]] = [
         (m.id, None, repr(m.id), None) for m in ui]

@@ -85,11 +85,11 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
     for state in project.state_codes():
         sheet = project.states[state]
         for entry in sheet.claims:
-            if isinstance(entry, Include):
-                if entry.include.removeprefix("US/") not in project.federal:
-                    problems.append(Problem(
-                        entry.path, entry.line, "include-unknown",
-                        f"no federal claim {entry.include!r} in sheets/US.yaml", state=state))
+            if (isinstance(entry, Include)
+                    and entry.include.removeprefix("US/") not in project.federal):
+                problems.append(Problem(
+                    entry.path, entry.line, "include-unknown",
+                    f"no federal claim {entry.include!r} in sheets/US.yaml", state=state))
         for claim in project.printed_claims(state):
             problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
     return problems

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,12 +30,12 @@ catalog_app = typer.Typer(help="Translation catalogs (gettext .po) for translato
 app.add_typer(catalog_app, name="catalog")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     letter = "letter"
     a4 = "a4"
 

@@ -49,6 +49,10 @@ class LoadError(SheetsError):
 class CatalogError(SheetsError):
     """A translation catalog could not be read, written or compiled."""
 
+    def __init__(self, message: str, path: str = "", line: int = 1) -> None:
+        super().__init__(f"{path}:{line}: {message}" if path else message)
+        self.reason, self.path, self.line = message, path, line
+
 
 class RenderError(SheetsError):
     """The template or WeasyPrint refused to produce a faithful PDF."""

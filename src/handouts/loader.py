@@ -149,7 +149,7 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != mark.line:
+        if mark and exc.problem_mark and exc.problem_mark.line != mark.line:
             reason += f" (line {exc.problem_mark.line + 1})"
         return None, {}, [Problem(relpath, line, "yaml-syntax", reason or "invalid YAML")]
     except yaml.YAMLError as exc:
@@ -179,10 +179,9 @@ def _error_key(data: Any, loc: tuple[str | int, ...]) -> PathKey:
     key: list[str | int] = []
     current = data
     for index, part in enumerate(loc):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-            key.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
+        if in_dict or in_list:
             current = current[part]
             key.append(part)
         elif isinstance(current, dict) and isinstance(part, str) and index == len(loc) - 1:
