@@ -1,0 +1,199 @@
+"""End to end: sheets → check → catalogs → render → PDF, asserted on the real PDFs."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from babel.dates import format_date
+from babel.messages.pofile import read_po, write_po
+
+import pdfinfo
+from conftest import DATA, REPO, TODAY
+from handouts.catalogs import po_path
+from handouts.loader import load_project
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture(scope="module")
+def repo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The repository's own Colorado content, built in a temp copy (en + es, Letter)."""
+    root = tmp_path_factory.mktemp("repo")
+    for name in ("sheets", "translations", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    project = load_project(root)
+    # "Today" is the newest check date in the content: never the calendar.
+    today = max(c.checked for c in project.all_claims).isoformat()
+    from typer.testing import CliRunner
+
+    from handouts.cli import app
+
+    result = CliRunner().invoke(app, ["build", "--state", "CO", "--root", str(root),
+                                      "--today", today])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return root, today
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str],
+                                                     lang: str) -> None:
+    root, _today = repo_build
+    pdf = root / f"build/CO/CO-{lang}-letter.pdf"
+    project = load_project(root)
+    text = pdfinfo.text(pdf)
+    assert pdfinfo.pages(pdf) <= 2
+    assert pdfinfo.lang(pdf) == lang
+    assert "Noto-Sans" in pdfinfo.fonts(pdf)
+    claims = project.printed_claims("CO")
+    checked = min(c.checked for c in claims)
+    assert format_date(checked, "long", locale=lang) in text
+    if lang == "en":
+        for claim in claims:
+            assert pdfinfo.squash(claim.text)[:80] in text, claim.key
+    else:
+        with po_path(root, "es").open("rb") as handle:
+            catalog = read_po(handle)
+        for claim in claims:
+            translated = catalog.get(claim.text, context=claim.key)
+            assert translated is not None
+            assert pdfinfo.squash(translated.string)[:80] in text, claim.key
+        assert "no ha sido revisada" in text or "no se ha revisado" in text
+    for claim in claims:
+        for citation in claim.citations:
+            source = project.sources[citation.source]
+            assert pdfinfo.squash(source.title)[:40] in text, source.id
+
+
+def test_build_is_byte_identical(repo_build: tuple[Path, str], cli: Cli,
+                                 tmp_path: Path) -> None:
+    root, today = repo_build
+    before = (root / "build/CO/CO-en-letter.pdf").read_bytes()
+    copy = tmp_path / "again"
+    for name in ("sheets", "translations", "templates"):
+        shutil.copytree(root / name, copy / name)
+    assert cli("build", "--state", "CO", "--lang", "en", "--root", str(copy),
+               "--today", today)[0] == 0
+    assert (copy / "build/CO/CO-en-letter.pdf").read_bytes() == before
+
+
+def test_fixture_builds_both_languages_and_a4(project: Path, cli: Cli) -> None:
+    code, out, _err = cli("build", "--state", "CO", "--root", str(project), "--today",
+                          TODAY.isoformat(), "--paper", "letter", "--paper", "a4")
+    assert code == 0
+    for lang in ("en", "es"):
+        for paper in ("letter", "a4"):
+            assert f"wrote   build/CO/CO-{lang}-{paper}.pdf" in out
+    text = pdfinfo.text(project / "build/CO/CO-es-letter.pdf")
+    assert "ES: A 2021 law limits" in text
+    assert "1 de marzo de 2026" not in text  # the date printed is the check date, not today
+    assert "10 de enero de 2026" in text
+
+
+def test_unsourced_claim_blocks_check_and_build(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text() + (
+        "  - id: invented-law\n"
+        "    section: state-law\n"
+        "    text: >-\n"
+        "      Colorado passed Senate Bill 216 in 2019.\n"
+        "    checked: 2026-01-10\n"))
+    expected = "sheets/CO.yaml:29: error[claim-no-citation]: CO/invented-law"
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 1 and expected in err
+    code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
+                         TODAY.isoformat())
+    assert code == 1 and expected in err
+    assert "wrote" not in out
+    assert not list((project / "build").rglob("*.pdf")) if (project / "build").exists() else True
+
+
+def test_fuzzy_spanish_entry_blocks_only_spanish(project: Path, cli: Cli) -> None:
+    path = po_path(project, "es")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    message = next(m for m in catalog if m.context == "CO/hotline")
+    message.flags.add("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    with path.open("rb") as handle:
+        line = next(m for m in read_po(handle) if m.context == "CO/hotline").lineno
+    # A Spanish PDF from an earlier build must not survive as if it were current.
+    stale = project / "build/CO/CO-es-letter.pdf"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"%PDF-old")
+    code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
+                         TODAY.isoformat())
+    assert code == 1
+    rel = "translations/es/LC_MESSAGES/messages.po"
+    assert f"{rel}:{line}: error[translation-fuzzy]: CO/hotline" in err
+    assert "wrote   build/CO/CO-en-letter.pdf" in out
+    assert "blocked build/CO/CO-es-letter.pdf" in err
+    assert not stale.exists()
+    assert (project / "build/CO/CO-en-letter.pdf").exists()
+
+
+def test_missing_translation_blocks_with_its_line(project: Path, cli: Cli) -> None:
+    path = po_path(project, "es")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    next(m for m in catalog if m.context == "US/federal-ruling").string = ""
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    with path.open("rb") as handle:
+        line = next(m for m in read_po(handle) if m.context == "US/federal-ruling").lineno
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1
+    assert (f"translations/es/LC_MESSAGES/messages.po:{line}: error[translation-missing]: "
+            "US/federal-ruling: not translated") in err
+
+
+def test_broken_catalog_is_a_located_error(project: Path, cli: Cli) -> None:
+    path = po_path(project, "es")
+    path.write_text(path.read_text() + '\nmsgid "unterminated\n')
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 1
+    assert "translations/es/LC_MESSAGES/messages.po:" in err and "[catalog-syntax]" in err
+
+
+def test_missing_catalog(project: Path, cli: Cli) -> None:
+    po_path(project, "es").unlink()
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 1 and "error[catalog-missing]: no catalog for es" in err
+
+
+def test_markup_in_content_and_catalog_prints_as_text(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace(
+        "A 2021 law limits what state workers may share for immigration enforcement.",
+        'A 2021 law <img src="https://tracker.example/x.png"> limits <b>sharing</b>.'))
+    from handouts.catalogs import extract_messages, update_catalogs
+
+    update_catalogs(project, extract_messages(load_project(project)), ["es"])
+    path = po_path(project, "es")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    for message in catalog:
+        if message.id:
+            message.string = f"<script>x</script> {message.id}"
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    code, _out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
+                          TODAY.isoformat())
+    assert code == 0, err
+    en = pdfinfo.text(project / "build/CO/CO-en-letter.pdf")
+    assert '<img src="https://tracker.example/x.png"> limits <b>sharing</b>.' in en
+    es = pdfinfo.text(project / "build/CO/CO-es-letter.pdf")
+    assert "<script>x</script> Where to get help" in es
+
+
+def test_build_requires_a_state(project: Path, cli: Cli) -> None:
+    assert cli("build", "--root", str(project))[0] == 2
+
+
+def test_corpus_files_exist() -> None:
+    assert list((DATA / "bad").glob("*.yaml"))
