@@ -50,7 +50,7 @@ def cli() -> Callable[..., tuple[int, str, str]]:
     runner = CliRunner()
 
     def run(*args: str) -> tuple[int, str, str]:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
+        result = runner.invoke(app, list(args), prog_name="sheets", catch_exceptions=False)
         return result.exit_code, result.stdout, result.stderr
 
     return run

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import PoFileError, read_po, write_po
-from markupsafe import Markup, escape
+from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
+from markupsafe import Markup
+from markupsafe import escape as escape_html
 
 from .errors import CatalogError, Problem
 from .languages import LANGUAGES, SOURCE_LANGUAGE
@@ -102,9 +103,36 @@ def extract_messages(project: Project) -> Catalog:
 
 def dump_catalog(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
-    # width=0 keeps each msgid on one line where possible: smaller diffs for translators.
-    write_po(buf, catalog, width=76, sort_output=False, include_previous=True)
-    return buf.getvalue()
+    # No wrapping: one line per string gives translators small diffs.
+    write_po(buf, catalog, width=0, sort_output=False, include_previous=False)
+    return _add_previous_ids(buf.getvalue().decode("utf-8"), catalog).encode("utf-8")
+
+
+def _add_previous_ids(text: str, catalog: Catalog) -> str:
+    """Write ``#| msgid "..."`` before each fuzzy entry that has a previous English.
+
+    Babel's own ``include_previous`` wraps long previous strings into invalid lines, so we write
+    them ourselves (and read them back in :func:`_restore_previous_ids`).
+    """
+    previous = {(m.context, m.id): m.previous_id[0] for m in catalog
+                if m.previous_id and isinstance(m.id, str)}
+    if not previous:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        context: str | None = None
+        msgid_line = ""
+        if line.startswith("msgctxt ") and i + 1 < len(lines):
+            context, msgid_line = unescape(line[len("msgctxt "):]), lines[i + 1]
+        elif line.startswith("msgid ") and not (i and lines[i - 1].startswith("msgctxt ")):
+            msgid_line = line
+        if msgid_line.startswith("msgid "):
+            old = previous.get((context, unescape(msgid_line[len("msgid "):])))
+            if old is not None:
+                out.append(f"#| msgid {escape(old)}")
+        out.append(line)
+    return "\n".join(out)
 
 
 def write_catalog(path: Path, catalog: Catalog) -> None:
@@ -115,12 +143,37 @@ def read_catalog(path: Path, root: Path, lang: str | None = None) -> Catalog:
     """Read a ``.po``/``.pot`` file; a malformed file raises CatalogError with its line."""
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=lang, abort_invalid=True)
+            catalog = read_po(handle, locale=lang, abort_invalid=True)
+        _restore_previous_ids(catalog, path.read_text(encoding="utf-8"))
+        return catalog
     except PoFileError as exc:
         # PoFileError counts lines from 0.
         raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
     except (OSError, ValueError) as exc:
         raise CatalogError(str(exc), _rel(path, root)) from exc
+
+
+def _restore_previous_ids(catalog: Catalog, text: str) -> None:
+    """Read back ``#| msgid`` comments, which Babel writes but does not parse.
+
+    Without this, the previous English shown to translators for a fuzzy entry would be lost
+    the second time a catalog is updated.
+    """
+    previous: dict[int, str] = {}
+    pending: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#| msgid "):
+            pending = [line[len("#| msgid "):]]
+        elif line.startswith('#| "') and pending:
+            pending.append(line[3:])
+        elif line.startswith("msgid ") and pending:
+            previous[number] = "".join(unescape(part.strip()) for part in pending)
+            pending = []
+        elif not line.strip():
+            pending = []
+    for message in catalog:
+        if message.lineno in previous and message.fuzzy:
+            message.previous_id = [previous[message.lineno]]
 
 
 def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
@@ -196,14 +249,14 @@ class Lookup:
         return str(found.string)
 
     def gettext(self, message: str) -> Markup:
-        return escape(self._find(message, None))
+        return escape_html(self._find(message, None))
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         # Templates use no plural forms yet; one form per count keeps the check simple.
         return self.gettext(singular if n == 1 else plural)
 
     def pgettext(self, context: str, message: str) -> Markup:
-        return escape(self._find(message, context))
+        return escape_html(self._find(message, context))
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> Markup:
         return self.pgettext(context, singular if n == 1 else plural)

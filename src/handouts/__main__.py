@@ -1,0 +1,5 @@
+"""`python -m handouts` is the same as the `sheets` command."""
+
+from .cli import main
+
+main()
