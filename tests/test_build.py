@@ -197,3 +197,16 @@ def test_build_requires_a_state(project: Path, cli: Cli) -> None:
 
 def test_corpus_files_exist() -> None:
     assert list((DATA / "bad").glob("*.yaml"))
+
+
+def test_character_without_glyph_blocks_the_handout(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("call the hotline.", "call the hotline ሰላም."))
+    from handouts.catalogs import extract_messages, update_catalogs
+
+    update_catalogs(project, extract_messages(load_project(project)), ["es"])
+    code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
+                          "--today", TODAY.isoformat())
+    assert code == 1
+    assert "error[render-failed]: no glyph in Noto Sans" in err and "U+1230" in err
+    assert not (project / "build/CO/CO-en-letter.pdf").exists()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .catalogs import extract_template_messages, load_lookup, translation_problems
 from .check import Report, check_content
-from .errors import BuildError, Problem, SheetsError
+from .errors import BuildError, Problem, RenderError, SheetsError
+from .fonts import uncovered_characters, visible_text
 from .languages import LANGUAGES
 from .loader import Project, load_project
 from .output import write_atomic
@@ -103,10 +104,16 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 lookups[target.lang] = load_lookup(root, target.lang)
             html, _handout = render_html(project, target.state, LANGUAGES[target.lang],
                                          lookups[target.lang], target.paper)
+            language = LANGUAGES[target.lang]
+            missing = uncovered_characters(visible_text(html), language.fonts)
+            if missing:
+                shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
+                raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
             data, outcome.pages = write_pdf(html, root / "templates")
         except SheetsError as exc:
             outcome.blockers = [Problem(target.relpath(), 1, "render-failed", str(exc),
                                         state=target.state, lang=target.lang)]
+            report.extend(outcome.blockers)
             continue
         rendered.append((outcome, data))
     for outcome in outcomes:

@@ -44,6 +44,7 @@ RULES: dict[str, str] = {
     "catalog-syntax": "a catalog cannot be read",
     "translation-missing": "a printed string has no translation",
     "translation-fuzzy": "a printed string's translation is marked fuzzy (outdated)",
+    "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
 }
 
 
