@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from handouts.catalogs import extract_messages, po_path, update_catalogs
 from handouts.cli import app
+from handouts.languages import TRANSLATED
 from handouts.loader import load_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,14 +35,22 @@ def pseudo_translate(root: Path, lang: str = "es") -> None:
         write_po(handle, catalog)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of tests/data/project with the real templates and a complete Spanish catalog."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="session")
+def _project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "project"
     shutil.copytree(DATA / "project", root)
     shutil.copytree(REPO / "templates", root / "templates")
-    update_catalogs(root, extract_messages(load_project(root)), ["es"])
-    pseudo_translate(root)
+    update_catalogs(root, extract_messages(load_project(root)), TRANSLATED)
+    for lang in TRANSLATED:
+        pseudo_translate(root, lang)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, _project_template: Path) -> Path:
+    """A copy of tests/data/project with the real templates and complete catalogs."""
+    root = tmp_path / "project"
+    shutil.copytree(_project_template, root)
     return root
 
 

@@ -95,7 +95,7 @@ def test_extract_check_detects_outdated_template(project: Path, cli: Cli) -> Non
     assert cli("catalog", "extract", "--root", str(project))[0] == 0
     assert cli("catalog", "extract", "--check", "--root", str(project))[0] == 0
     sheet = project / "sheets/CO.yaml"
-    sheet.write_text(sheet.read_text().replace("call the hotline", "call the rapid hotline"))
+    sheet.write_text(sheet.read_text().replace("call the hotline at", "call the rapid hotline at"))
     code, out, _err = cli("catalog", "extract", "--check", "--root", str(project))
     assert code == 1 and "OUT OF DATE" in out
 

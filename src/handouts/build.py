@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogs import extract_template_messages, load_lookup, translation_problems
+from .catalogs import Lookup, extract_template_messages, load_lookup, translation_problems
 from .check import Report, check_content
 from .errors import BuildError, Problem, RenderError, SheetsError
 from .fonts import uncovered_characters, visible_text
@@ -20,7 +20,7 @@ from .languages import LANGUAGES
 from .loader import Project, load_project
 from .output import write_atomic
 from .pdf import write_pdf
-from .render import render_html
+from .render import FIT_STEPS, MAX_PAGES, render_html
 
 BUILD_DIR = "build"
 
@@ -85,6 +85,28 @@ def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:
 
 
 
+class PageOverflow(RenderError):
+    """The handout does not fit on one sheet of paper even at the smallest type."""
+
+
+def _render_fitting(project: Project, target: Target, lookup: Lookup) -> tuple[bytes, int]:
+    """Render, stepping the type down until the handout fits on ``MAX_PAGES`` pages."""
+    language = LANGUAGES[target.lang]
+    pages = 0
+    for fit in range(FIT_STEPS):
+        html, _handout = render_html(project, target.state, language, lookup, target.paper, fit)
+        if fit == 0:
+            missing = uncovered_characters(visible_text(html), language.fonts)
+            if missing:
+                shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
+                raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
+        data, pages = write_pdf(html, project.root / "templates")
+        if pages <= MAX_PAGES:
+            return data, pages
+    raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
+                       f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
+
+
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
                    papers: Sequence[str], today: dt.date) -> BuildResult:
     project, report = check_project(root, states, langs, today)
@@ -102,17 +124,14 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         try:
             if target.lang not in lookups:
                 lookups[target.lang] = load_lookup(root, target.lang)
-            html, _handout = render_html(project, target.state, LANGUAGES[target.lang],
-                                         lookups[target.lang], target.paper)
-            language = LANGUAGES[target.lang]
-            missing = uncovered_characters(visible_text(html), language.fonts)
-            if missing:
-                shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
-                raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
-            data, outcome.pages = write_pdf(html, root / "templates")
+            data, outcome.pages = _render_fitting(project, target, lookups[target.lang])
+        except PageOverflow as exc:
+            outcome.blockers = [Problem(target.relpath(), 1, "page-overflow", str(exc),
+                                        state=target.state, lang=target.lang)]
         except SheetsError as exc:
             outcome.blockers = [Problem(target.relpath(), 1, "render-failed", str(exc),
                                         state=target.state, lang=target.lang)]
+        if outcome.blockers:
             report.extend(outcome.blockers)
             continue
         rendered.append((outcome, data))

@@ -25,11 +25,15 @@ from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
 from .models import Claim
 from .output import write_atomic
+from .qa import compare
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATES_DIR = "templates"
 DOMAIN = "messages"
 PROJECT_NAME = "sheets"
+COPYRIGHT = "the sheets contributors"
+#: Until a qualified translator reviews a catalog (languages.py records who and when).
+MACHINE_TRANSLATOR = "machine-assisted translation, unreviewed <>"
 KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
              "phone numbers, URLs, %(name)s placeholders.")
 #: Stable header date so that regenerating an unchanged template changes no byte.
@@ -79,8 +83,8 @@ def _claims_in_order(project: Project) -> Iterator[Claim]:
 
 def extract_messages(project: Project) -> Catalog:
     """Build the catalog template (``messages.pot``) from templates and every loaded sheet."""
-    catalog = Catalog(project=PROJECT_NAME, version=None, charset="utf-8",
-                      creation_date=_EPOCH, fuzzy=False)
+    catalog = Catalog(project=PROJECT_NAME, version="1", charset="utf-8",
+                      copyright_holder=COPYRIGHT, creation_date=_EPOCH, fuzzy=False)
     for ui in extract_template_messages(project.root):
         catalog.add(ui.id, locations=[(ui.path, ui.line)],
                     auto_comments=["Handout template text (headings, labels).", KEEP_NOTE],
@@ -181,8 +185,10 @@ def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
     path = po_path(root, lang)
     if path.exists():
         raise CatalogError("catalog exists; use `sheets catalog update`", _rel(path, root))
-    catalog = Catalog(locale=lang, project=PROJECT_NAME, charset="utf-8",
-                      creation_date=template.creation_date, revision_date=_EPOCH, fuzzy=False)
+    catalog = Catalog(locale=lang, project=PROJECT_NAME, version="1", charset="utf-8",
+                      copyright_holder=COPYRIGHT, creation_date=template.creation_date,
+                      revision_date=_EPOCH, fuzzy=False, last_translator=MACHINE_TRANSLATOR,
+                      language_team=f"{lang} (machine-assisted, unreviewed)")
     catalog.update(template, no_fuzzy_matching=True)
     write_catalog(path, catalog)
     return path
@@ -299,6 +305,10 @@ def translation_problems(project: Project, state: str, lang: str,
             problems.append(Problem(rel, found.lineno or 1, "translation-fuzzy",
                                     f"{label}: translation is fuzzy (outdated); review it and "
                                     "remove the fuzzy flag", state=scope, lang=lang))
+        else:
+            for severity, rule, message in compare(msgid, str(found.string), lang):
+                problems.append(Problem(rel, found.lineno or 1, rule, f"{label}: {message}",
+                                        severity, state=scope, lang=lang))  # type: ignore[arg-type]
     return problems
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .errors import Problem
 from .loader import Project
 from .models import MAX_QUOTE_CHARS, Claim, Include, Source
+from .qa import TOKEN_RULES, WARNING_RULES
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
 RULES: dict[str, str] = {
@@ -44,7 +45,11 @@ RULES: dict[str, str] = {
     "catalog-syntax": "a catalog cannot be read",
     "translation-missing": "a printed string has no translation",
     "translation-fuzzy": "a printed string's translation is marked fuzzy (outdated)",
+    **{rule: f"a translation's {kind}s differ from the English"
+       for kind, rule in TOKEN_RULES.items()},
+    **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
+    "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
 
 

@@ -1,7 +1,13 @@
-"""The languages handouts are printed in: one entry each, the only place a language is set up."""
+"""The languages handouts are printed in: one entry each, the only place a language is set up.
+
+Adding a language: add an entry here, then run `sheets catalog update --lang CODE` to create its
+catalog. Font families are fontconfig names from Debian's `fonts-noto-core` / `fonts-noto-cjk`;
+each stack ends with Noto Sans so Latin runs (URLs, bill numbers) in any script have glyphs.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,14 +17,28 @@ SOURCE_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
+class Review:
+    """Who reviewed a translation, and when: a qualified human translator, not a tool."""
+
+    reviewer: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Language:
     code: str
     """Catalog folder name and Babel locale identifier (``es``, ``zh_Hans``)."""
     direction: Literal["ltr", "rtl"]
     fonts: tuple[str, ...]
-    """Font families, first match wins; fontconfig names of Debian's Noto packages."""
-    reviewed: bool
-    """True once a qualified translator has reviewed the catalog; otherwise the page says so."""
+    """Font families, first match wins."""
+    review: Review | None = None
+    """None until a qualified translator has reviewed the catalog; the page says so meanwhile."""
+    name: str = ""
+    """English name, for maintainers' output."""
+
+    @property
+    def reviewed(self) -> bool:
+        return self.code == SOURCE_LANGUAGE or self.review is not None
 
     @property
     def locale(self) -> Locale:
@@ -34,13 +54,14 @@ class Language:
         return self.locale.get_display_name(self.locale) or self.code
 
 
-_LATIN = ("Noto Sans", "DejaVu Sans")
+LATIN = ("Noto Sans",)
+ARABIC = ("Noto Sans Arabic", "Noto Sans")
 
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("en", "ltr", _LATIN, reviewed=True),
-        Language("es", "ltr", _LATIN, reviewed=False),
+        Language("en", "ltr", LATIN, name="English"),
+        Language("es", "ltr", LATIN, name="Spanish"),
     )
 }
 

@@ -10,21 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup, escape
 
 from . import __version__
 from .catalogs import TEMPLATES_DIR, Lookup
 from .languages import Language
 from .loader import Project
 from .models import SECTIONS, Claim
+from .tokens import LTR_RUN
 
 TEMPLATE = "handout.html"
 STYLESHEET = "handout.css"
 PAPERS = ("letter", "a4")
+#: A handout is one sheet of paper, printed on both sides.
+MAX_PAGES = 2
+#: Tightening steps the stylesheet defines (.fit-1, .fit-2): smaller type down to the floor.
+FIT_STEPS = 3
 
 
 @dataclass
@@ -64,7 +70,8 @@ class Handout:
     sections: dict[str, list[ClaimEntry]]
     sources: list[SourceEntry]
     edition: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    fit: int = 0
+    """Tightening step (0 = normal); see FIT_STEPS in handout.css."""
 
 
 def checked_date(claims: list[Claim]) -> dt.date:
@@ -115,6 +122,21 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
     return handout
 
 
+def isolate(text: str) -> Markup:
+    """Escape ``text``, isolating URLs, phone numbers and bill ids as left-to-right runs.
+
+    Each piece is escaped on its own, so content and translations still cannot inject markup;
+    the only tags in the result are the ``<bdi>`` we add around matches of fixed patterns.
+    """
+    out = Markup()
+    end = 0
+    for match in LTR_RUN.finditer(text):
+        out += escape(text[end:match.start()])
+        out += Markup('<bdi dir="ltr">%s</bdi>') % match.group(0)
+        end = match.end()
+    return out + escape(text[end:])
+
+
 def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
@@ -126,6 +148,7 @@ def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(lookup, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["isolate"] = isolate
     return env
 
 
@@ -140,8 +163,9 @@ def edition_id(handout: Handout, root: Path) -> str:
 
 
 def render_html(project: Project, state: str, language: Language, lookup: Lookup,
-                paper: str = "letter") -> tuple[str, Handout]:
+                paper: str = "letter", fit: int = 0) -> tuple[str, Handout]:
     handout = build_handout(project, state, language, lookup, paper)
+    handout.fit = fit
     handout.edition = edition_id(handout, project.root)
     env = make_environment(project.root, lookup)
     html = env.get_template(TEMPLATE).render(h=handout, stylesheet=STYLESHEET)

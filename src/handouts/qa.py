@@ -1,0 +1,81 @@
+"""Translation QA: a translation must carry the same facts as its English.
+
+A translated handout that says "2012" where the English says "2021", drops a phone number or
+changes a bill number prints a wrong fact, so these differences block (errors). Style findings
+(identical to English, odd length, doubled words, end punctuation) are warnings and never block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from .tokens import extract_tokens, normalize_digits
+
+#: Rule id per kind of protected token (all errors).
+TOKEN_RULES = {
+    "number": "translation-number",
+    "url": "translation-url",
+    "email": "translation-email",
+    "phone": "translation-phone",
+    "identifier": "translation-identifier",
+    "placeholder": "translation-placeholder",
+    "markup": "translation-markup",
+}
+WARNING_RULES = {
+    "translation-identical": "the translation is the English text unchanged",
+    "translation-length": "the translation is much longer or shorter than the English",
+    "translation-doubled-word": "a word is repeated (\"the the\")",
+    "translation-punctuation": "the English ends a sentence and the translation does not",
+}
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+#: Scripts whose sentences are much shorter in characters than English.
+_COMPACT = ("zh", "ko", "ja")
+_SENTENCE_END = ".!?。！？።။।۔؟…"
+
+
+def _allowed_month_numbers(english: str) -> Counter[str]:
+    """Month names become numbers in some languages (2025年12月): those numbers are allowed."""
+    words = re.findall(r"[a-z]+", english.lower())
+    return Counter(str(_MONTHS.index(w) + 1) for w in words if w in _MONTHS)
+
+
+def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    """Yield (severity, rule, message) for each difference between English and translation."""
+    source, target = extract_tokens(english), extract_tokens(translation)
+    for kind, rule in TOKEN_RULES.items():
+        want, got = source[kind], target[kind]
+        if kind == "number":
+            extra_ok = _allowed_month_numbers(english)
+            surplus = got - want
+            got = got - (surplus & extra_ok)
+        if want != got:
+            missing = sorted((want - got).elements())
+            extra = sorted((got - want).elements())
+            parts = []
+            if missing:
+                parts.append(f"missing {', '.join(missing)}")
+            if extra:
+                parts.append(f"not in the English: {', '.join(extra)}")
+            yield "error", rule, f"{kind} differs from the English ({'; '.join(parts)})"
+    yield from _warnings(english, translation, lang)
+
+
+def _warnings(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+    if translation.strip() == english.strip() and re.search(r"[A-Za-z]{4,}", english):
+        yield "warning", "translation-identical", "the translation is the English unchanged"
+    ratio = len(translation) / max(len(english), 1)
+    low, high = (0.15, 1.5) if lang.split("_")[0] in _COMPACT else (0.5, 2.5)
+    if len(english) > 20 and not low <= ratio <= high:
+        yield "warning", "translation-length", (
+            f"{len(translation)} characters for {len(english)} in English")
+    doubled = re.search(r"\b(\w{2,})\s+\1\b", normalize_digits(translation), re.IGNORECASE)
+    word = re.escape(doubled.group(1)) if doubled else ""
+    if doubled and not re.search(rf"\b{word}\s+{word}\b", english, re.IGNORECASE):
+        yield "warning", "translation-doubled-word", f"doubled word {doubled.group(1)!r}"
+    if english.rstrip().endswith((".", "!", "?")) and not translation.rstrip().endswith(
+            tuple(_SENTENCE_END)):
+        yield "warning", "translation-punctuation", "the English ends a sentence; this does not"

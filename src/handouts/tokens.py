@@ -1,0 +1,62 @@
+"""The parts of a sentence a translation must keep exactly: numbers, URLs, e-mail addresses,
+phone numbers, bill and statute identifiers, placeholders and markup.
+
+Used by the translation QA rules (compare English and translation) and by the renderer (which
+isolates these left-to-right runs inside right-to-left text so they read in the right order).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+URL = r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+PHONE = r"(?<![\w-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\w-])"
+#: Bill and statute identifiers: SB21-131, HB19-1124, SB25-276, § 24-74-103, C.R.S. 24-74-104.
+IDENTIFIER = (r"\b(?:[A-Z]{1,3} ?\d{2}-\d{2,5})\b"
+              r"|§+ ?\d+(?:[-.]\d+)*(?:\([0-9a-z]+\))*"
+              r"|\bC\.R\.S\. ?\d+(?:-\d+)+")
+PLACEHOLDER = r"%\([a-z_]+\)[sd]|\{[a-z_]+\}"
+MARKUP = r"</?[a-zA-Z][^>]*>|&[a-zA-Z]+;|&#\d+;"
+
+#: Runs that must read left to right even inside Arabic or Persian text.
+LTR_RUN = re.compile("|".join(f"(?:{p})" for p in (URL, EMAIL, PHONE, IDENTIFIER)))
+
+_KINDS = {
+    "url": re.compile(URL),
+    "email": re.compile(EMAIL),
+    "phone": re.compile(PHONE),
+    "identifier": re.compile(IDENTIFIER),
+    "placeholder": re.compile(PLACEHOLDER),
+    "markup": re.compile(MARKUP),
+}
+_NUMBER = re.compile(r"\d+(?:[.,\u066B\u066C\u00A0\u202F' ]\d{3})*(?:[.,\u066B]\d+)?")
+
+
+def normalize_digits(text: str) -> str:
+    """Map every decimal digit (Eastern Arabic ٣, Persian ۳, Devanagari ३, ...) to ASCII."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+                   for c in text)
+
+
+def _number_value(raw: str) -> str:
+    """``2,021`` / ``2.021`` / ``2 021`` / ``٢٬٠٢١`` → ``2021``: separators are locale dress."""
+    return re.sub(r"\D", "", raw)
+
+
+def extract_tokens(text: str) -> dict[str, Counter[str]]:
+    """Every protected token of ``text``, by kind; numbers counted outside the other tokens."""
+    text = normalize_digits(text)
+    found: dict[str, Counter[str]] = {}
+    rest = text
+    for kind, pattern in _KINDS.items():
+        matches = pattern.findall(rest)
+        found[kind] = Counter(re.sub(r"\s+", " ", m) for m in matches)
+        if kind in ("url", "email", "phone", "identifier"):
+            rest = pattern.sub(" ", rest)
+    found["number"] = Counter(_number_value(m) for m in _NUMBER.findall(rest))
+    if kind_phone := found["phone"]:
+        found["phone"] = Counter(re.sub(r"\D", "", p) for p in kind_phone.elements())
+    return found

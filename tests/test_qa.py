@@ -1,0 +1,93 @@
+"""Translation QA: each rule triggered by editing one entry of a real catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from conftest import TODAY
+from handouts.catalogs import po_path
+from handouts.languages import LANGUAGES
+from handouts.qa import compare
+
+Cli = Callable[..., tuple[int, str, str]]
+REL = "translations/{lang}/LC_MESSAGES/messages.po"
+
+
+def _set(project: Path, lang: str, context: str | None, msgid: str | None, text: str) -> int:
+    path = po_path(project, lang)
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    message = next(m for m in catalog
+                   if (m.context == context if context else m.id == msgid))
+    message.string = text
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+    with path.open("rb") as handle:
+        found = next(m for m in read_po(handle) if m.context == message.context
+                     and m.id == message.id)
+    return int(found.lineno or 0)
+
+
+@pytest.mark.parametrize(("lang", "context", "text", "rule"), [
+    ("es", "CO/state-law-limit", "Una ley de 2012 limita lo compartido.", "translation-number"),
+    ("ar", "CO/state-law-limit", "قانون عام ٢٠١٢ يحد من المشاركة.", "translation-number"),
+    ("es", "CO/hotline", "Para reportar, llame a la línea.", "translation-phone"),
+    ("es", "CO/hotline", "Para reportar, llame al 1-800-555-0109.", "translation-phone"),
+    ("fr", "US/federal-ruling", "En décembre 2025, un juge (SB21-131) a statué.",
+     "translation-identifier"),
+    ("es", None, "Datos comprobados el %(fecha)s", "translation-placeholder"),
+    ("es", None, "<b>Datos</b> comprobados el %(date)s", "translation-markup"),
+])
+def test_a_changed_fact_blocks(project: Path, cli: Cli, lang: str, context: str | None,
+                               text: str, rule: str) -> None:
+    if lang not in LANGUAGES:
+        pytest.skip(f"{lang} is not configured yet")
+    line = _set(project, lang, context, "Facts checked on %(date)s", text)
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", lang)
+    assert code == 1
+    assert f"{REL.format(lang=lang)}:{line}: error[{rule}]: " in err, err
+
+
+def test_localized_digits_and_month_numbers_are_the_same_facts(project: Path, cli: Cli) -> None:
+    if not {"ar", "zh_Hans", "fa"} <= set(LANGUAGES):
+        pytest.skip("ar, zh_Hans and fa are not configured yet")
+    _set(project, "ar", "CO/state-law-limit", None, "قانون صدر عام ٢٠٢١ يحد من المشاركة.")
+    _set(project, "zh_Hans", "US/federal-ruling", None, "2025年12月，一名联邦法官作出裁决。")
+    _set(project, "fa", "US/federal-ruling", None,
+         "در دسامبر ۲۰۲۵، یک قاضی فدرال درباره اشتراک داده‌ها حکم داد.")
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "ar", "--lang", "zh_Hans", "--lang", "fa")
+    assert code == 0, err
+
+
+def test_url_and_email_changes() -> None:
+    rules = [rule for _sev, rule, _msg in compare(
+        "See https://example.org/a or write to help@example.org.",
+        "Vea https://example.org/b o escriba a ayuda@example.org.", "es")]
+    assert "translation-url" in rules and "translation-email" in rules
+
+
+@pytest.mark.parametrize(("english", "translation", "rule"), [
+    ("A federal judge ruled on sharing data.", "A federal judge ruled on sharing data.",
+     "translation-identical"),
+    ("A federal judge ruled on sharing data today.", "Juez.", "translation-length"),
+    ("A federal judge ruled.", "Un juez juez federal decidió.", "translation-doubled-word"),
+    ("A federal judge ruled.", "Un juez federal decidió", "translation-punctuation"),
+])
+def test_style_findings_are_warnings(english: str, translation: str, rule: str) -> None:
+    findings = list(compare(english, translation, "es"))
+    assert ("warning", rule) in [(sev, r) for sev, r, _m in findings]
+    assert all(sev == "warning" for sev, _r, _m in findings)
+
+
+def test_warnings_do_not_block(project: Path, cli: Cli) -> None:
+    line = _set(project, "es", None, "Sources", "Sources")
+    code, out, _err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 0
+    assert f"{REL.format(lang='es')}:{line}: warning[translation-identical]" in out
