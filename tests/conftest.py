@@ -8,10 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 from typer.testing import CliRunner
 
-from handouts.catalogs import extract_messages, po_path, update_catalogs
+from handouts.catalogs import (
+    extract_messages,
+    po_path,
+    read_catalog,
+    update_catalogs,
+    write_catalog,
+)
 from handouts.cli import app
 from handouts.languages import TRANSLATED
 from handouts.loader import load_project
@@ -25,14 +30,12 @@ TODAY = dt.date(2026, 3, 1)
 def pseudo_translate(root: Path, lang: str = "es") -> None:
     """Fill every entry of a catalog with a marked copy of the English (placeholders kept)."""
     path = po_path(root, lang)
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
+    catalog = read_catalog(path, root, lang)
     for message in catalog:
         if message.id:
             message.string = f"ES: {message.id}"
             message.flags.discard("fuzzy")
-    with path.open("wb") as handle:
-        write_po(handle, catalog)
+    write_catalog(path, catalog)
 
 
 @pytest.fixture(scope="session")

@@ -34,3 +34,13 @@ def lang(path: Path) -> str:
 
 def squash(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
+
+
+def metadata(path: Path) -> dict[str, str]:
+    reader = PdfReader(path)
+    return {str(k): str(v) for k, v in (reader.metadata or {}).items()}
+
+
+def is_tagged(path: Path) -> bool:
+    root = PdfReader(path).trailer["/Root"]
+    return "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])

@@ -47,6 +47,9 @@ def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str
     assert pdfinfo.pages(pdf) <= 2
     assert pdfinfo.lang(pdf) == lang
     assert "Noto-Sans" in pdfinfo.fonts(pdf)
+    assert pdfinfo.is_tagged(pdf)
+    meta = pdfinfo.metadata(pdf)
+    assert "Colorado" in meta["/Title"] and meta["/Author"] == "sheets"
     claims = project.printed_claims("CO")
     checked = min(c.checked for c in claims)
     assert format_date(checked, "long", locale=lang) in text
@@ -227,3 +230,22 @@ def test_handout_over_two_pages_is_blocked(project: Path, cli: Cli) -> None:
     assert ("build/CO/CO-en-letter.pdf:1: error[page-overflow]: CO en letter: " in err
             and "(limit 2: one sheet, both sides)" in err)
     assert not (project / "build/CO/CO-en-letter.pdf").exists()
+
+
+def test_release_refuses_unreviewed_languages(project: Path, cli: Cli) -> None:
+    code, _out, err = cli("build", "--state", "CO", "--release", "--root", str(project),
+                          "--today", TODAY.isoformat())
+    assert code == 1 and "--release refuses unreviewed translations: es" in err
+    assert not (project / "build").exists()
+    assert cli("build", "--state", "CO", "--release", "--lang", "en", "--root", str(project),
+               "--today", TODAY.isoformat())[0] == 0
+
+
+def test_parallel_build_matches_serial(project: Path, cli: Cli) -> None:
+    args = ["build", "--all", "--lang", "en", "--lang", "es", "--root", str(project),
+            "--today", TODAY.isoformat()]
+    assert cli(*args, "-j", "1")[0] == 0
+    serial = {p.name: p.read_bytes() for p in (project / "build").rglob("*.pdf")}
+    assert cli(*args, "-j", "2")[0] == 0
+    parallel = {p.name: p.read_bytes() for p in (project / "build").rglob("*.pdf")}
+    assert len(serial) == 4 and serial == parallel

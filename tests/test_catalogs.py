@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import REPO
+from conftest import REPO, TODAY
 from handouts.catalogs import (
     Lookup,
     extract_messages,
+    extract_template_messages,
     po_path,
     pot_path,
     read_catalog,
@@ -19,6 +20,7 @@ from handouts.catalogs import (
     write_catalog,
 )
 from handouts.errors import CatalogError
+from handouts.languages import TRANSLATED
 from handouts.loader import load_project
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -100,10 +102,53 @@ def test_extract_check_detects_outdated_template(project: Path, cli: Cli) -> Non
     assert code == 1 and "OUT OF DATE" in out
 
 
-def test_stats(project: Path, cli: Cli) -> None:
-    code, out, _err = cli("catalog", "stats", "--root", str(project))
+def test_stats_per_language_and_state(project: Path, cli: Cli) -> None:
+    path = po_path(project, "es")
+    catalog = read_catalog(path, project, "es")
+    next(m for m in catalog if m.context == "CO/hotline").flags.add("fuzzy")
+    next(m for m in catalog if m.context == "CO/state-law-limit").string = ""
+    write_catalog(path, catalog)
+    code, out, _err = cli("catalog", "stats", "--lang", "es", "--lang", "fr", "--root",
+                          str(project), "--today", TODAY.isoformat())
     assert code == 0
-    assert out.startswith("es: ") and " 0 fuzzy, 0 missing" in out
+    rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.splitlines()[1:]}
+    ui = len(extract_template_messages(project))
+    assert rows[("es", "CO")] == [str(ui + 1), "1", "1", "NO"]
+    assert rows[("es", "MA")] == [str(ui + 2), "0", "0", "yes"]
+    assert rows[("fr", "CO")] == [str(ui + 3), "0", "0", "yes"]
+
+
+def test_update_check_and_init(project: Path, cli: Cli) -> None:
+    assert cli("catalog", "update", "--check", "--root", str(project))[0] == 0
+    sheet = project / "sheets/MA.yaml"
+    sheet.write_text(sheet.read_text().replace("another state", "a neighbouring state"))
+    code, out, _err = cli("catalog", "update", "--check", "--root", str(project))
+    assert code == 1
+    assert "translations/messages.pot: out of date" in out
+    assert "translations/es/LC_MESSAGES/messages.po: out of date" in out
+    po_path(project, "fr").unlink()
+    code, out, _err = cli("catalog", "init", "fr", "--root", str(project))
+    assert code == 0 and "created translations/fr/LC_MESSAGES/messages.po" in out
+    assert cli("catalog", "init", "fr", "--root", str(project))[0] == 1
+    assert cli("catalog", "init", "xx", "--root", str(project))[0] == 2
+    _msgfmt(po_path(project, "fr"))
+
+
+def test_one_english_edit_turns_exactly_its_entries_fuzzy(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("A 2021 law limits what state workers",
+                                               "A 2021 Colorado law limits what state workers"))
+    assert cli("catalog", "update", "--root", str(project))[0] == 0
+    for lang in TRANSLATED:
+        catalog = read_catalog(po_path(project, lang), project, lang)
+        assert [m.context for m in catalog if m.fuzzy] == ["CO/state-law-limit"], lang
+    code, out, err = cli("build", "--all", "--lang", "en", "--lang", "es", "--lang", "ar",
+                         "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 1
+    assert "error[translation-fuzzy]: CO/state-law-limit" in err
+    assert "blocked build/CO/CO-es-letter.pdf" in err and "blocked build/CO/CO-ar-letter.pdf" in err
+    for built in ("CO-en", "MA-en", "MA-es", "MA-ar"):
+        assert f"wrote   build/{built[:2]}/{built}-letter.pdf" in out
 
 
 def test_lookup_is_strict_and_escapes(project: Path) -> None:

@@ -9,7 +9,7 @@ from handouts.models import Claim, Include
 def test_project_loads_with_lines(project: Path) -> None:
     loaded = load_project(project)
     assert loaded.problems == []
-    assert loaded.state_codes() == ["CO"]
+    assert loaded.state_codes() == ["CO", "MA"]
     claims = loaded.printed_claims("CO")
     assert [c.key for c in claims] == ["CO/state-law-limit", "US/federal-ruling", "CO/hotline"]
     first = claims[0]

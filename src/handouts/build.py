@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,38 +108,82 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup) -> tuple[b
                        f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
 
 
+@dataclass
+class _Rendered:
+    target: Target
+    data: bytes = b""
+    pages: int = 0
+    rule: str = ""
+    message: str = ""
+
+
+class _Renderer:
+    """Renders targets with the project and catalogs loaded once (one per worker process)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.lookups: dict[str, Lookup] = {}
+
+    def __call__(self, target: Target) -> _Rendered:
+        try:
+            if target.lang not in self.lookups:
+                self.lookups[target.lang] = load_lookup(self.project.root, target.lang)
+            data, pages = _render_fitting(self.project, target, self.lookups[target.lang])
+        except PageOverflow as exc:
+            return _Rendered(target, rule="page-overflow", message=str(exc))
+        except SheetsError as exc:
+            return _Rendered(target, rule="render-failed", message=str(exc))
+        return _Rendered(target, data, pages)
+
+
+_worker: _Renderer | None = None
+
+
+def _start_worker(root: Path, states: list[str]) -> None:
+    global _worker
+    _worker = _Renderer(load_project(root, states))
+
+
+def _render_in_worker(target: Target) -> _Rendered:
+    assert _worker is not None
+    return _worker(target)
+
+
+def _render_all(project: Project, targets: list[Target], jobs: int) -> list[_Rendered]:
+    if jobs <= 1 or len(targets) <= 1:
+        renderer = _Renderer(project)
+        return [renderer(target) for target in targets]
+    states = sorted({t.state for t in targets})
+    # Each worker loads the content and catalogs once, then renders many handouts; the
+    # parent keeps every PDF in memory and writes only after all were rendered.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), initializer=_start_worker,
+                             initargs=(project.root, states)) as pool:
+        return list(pool.map(_render_in_worker, targets))
+
+
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
-                   papers: Sequence[str], today: dt.date) -> BuildResult:
+                   papers: Sequence[str], today: dt.date, jobs: int = 1) -> BuildResult:
     project, report = check_project(root, states, langs, today)
     targets = [Target(state, lang, paper)
                for state in project.state_codes() for lang in langs for paper in papers]
     _guard_outputs(root, targets)
-    outcomes = [Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
-                for t in targets]
+    outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
+                for t in targets}
+    todo = [t for t, outcome in outcomes.items() if not outcome.blockers]
     rendered: list[tuple[Outcome, bytes]] = []
-    lookups = {}
-    for outcome in outcomes:
-        if outcome.blockers:
-            continue
-        target = outcome.target
-        try:
-            if target.lang not in lookups:
-                lookups[target.lang] = load_lookup(root, target.lang)
-            data, outcome.pages = _render_fitting(project, target, lookups[target.lang])
-        except PageOverflow as exc:
-            outcome.blockers = [Problem(target.relpath(), 1, "page-overflow", str(exc),
-                                        state=target.state, lang=target.lang)]
-        except SheetsError as exc:
-            outcome.blockers = [Problem(target.relpath(), 1, "render-failed", str(exc),
-                                        state=target.state, lang=target.lang)]
-        if outcome.blockers:
+    for result in _render_all(project, todo, jobs):
+        outcome = outcomes[result.target]
+        if result.rule:
+            outcome.blockers = [Problem(result.target.relpath(), 1, result.rule, result.message,
+                                        state=result.target.state, lang=result.target.lang)]
             report.extend(outcome.blockers)
-            continue
-        rendered.append((outcome, data))
-    for outcome in outcomes:
+        else:
+            outcome.pages = result.pages
+            rendered.append((outcome, result.data))
+    for outcome in outcomes.values():
         if outcome.blockers and outcome.path.exists():
             outcome.path.unlink()
             outcome.removed_stale = True
     for outcome, data in rendered:
         write_atomic(outcome.path, data)
-    return BuildResult(report, outcomes)
+    return BuildResult(report, list(outcomes.values()))

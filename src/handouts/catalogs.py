@@ -180,17 +180,22 @@ def _restore_previous_ids(catalog: Catalog, text: str) -> None:
             message.previous_id = [previous[message.lineno]]
 
 
-def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
-    """Create a new catalog for ``lang`` from the template (refuses to overwrite one)."""
-    path = po_path(root, lang)
-    if path.exists():
-        raise CatalogError("catalog exists; use `sheets catalog update`", _rel(path, root))
+def new_catalog(lang: str, template: Catalog) -> Catalog:
+    """A fresh, empty catalog for ``lang`` with complete headers (Language, Plural-Forms)."""
     catalog = Catalog(locale=lang, project=PROJECT_NAME, version="1", charset="utf-8",
                       copyright_holder=COPYRIGHT, creation_date=template.creation_date,
                       revision_date=_EPOCH, fuzzy=False, last_translator=MACHINE_TRANSLATOR,
                       language_team=f"{lang} (machine-assisted, unreviewed)")
     catalog.update(template, no_fuzzy_matching=True)
-    write_catalog(path, catalog)
+    return catalog
+
+
+def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
+    """Create the catalog for a newly configured language (refuses to overwrite one)."""
+    path = po_path(root, lang)
+    if path.exists():
+        raise CatalogError("catalog exists; use `sheets catalog update`", _rel(path, root))
+    write_catalog(path, new_catalog(lang, template))
     return path
 
 
@@ -216,17 +221,60 @@ def update_catalog(old: Catalog, template: Catalog) -> Catalog:
     return old
 
 
-def update_catalogs(root: Path, template: Catalog, langs: Iterable[str]) -> list[Path]:
-    written = []
+def plan_updates(root: Path, template: Catalog, langs: Iterable[str]) -> dict[Path, bytes]:
+    """The new content of each catalog after merging ``template`` (nothing is written)."""
+    planned: dict[Path, bytes] = {pot_path(root): dump_catalog(template)}
     for lang in langs:
         path = po_path(root, lang)
-        if not path.exists():
-            written.append(init_catalog(root, lang, template))
-            continue
-        catalog = update_catalog(read_catalog(path, root, lang), template)
-        write_catalog(path, catalog)
-        written.append(path)
-    return written
+        if path.exists():
+            catalog = update_catalog(read_catalog(path, root, lang), template)
+        else:
+            catalog = new_catalog(lang, template)
+        planned[path] = dump_catalog(catalog)
+    return planned
+
+
+def outdated(planned: dict[Path, bytes]) -> list[Path]:
+    """Catalog files whose content differs from what `catalog update` would write."""
+    return [path for path, data in planned.items()
+            if not path.exists() or path.read_bytes() != data]
+
+
+def update_catalogs(root: Path, template: Catalog, langs: Iterable[str]) -> list[Path]:
+    """Write the template and merge it into each language's catalog; return what changed."""
+    changed = []
+    for path, data in plan_updates(root, template, langs).items():
+        if not path.exists() or path.read_bytes() != data:
+            write_atomic(path, data)
+            changed.append(path)
+    return changed
+
+
+@dataclass(frozen=True)
+class Counts:
+    translated: int
+    fuzzy: int
+    missing: int
+
+
+def count_entries(catalog: Catalog | None, wanted: Iterable[tuple[str, str | None]]) -> Counts:
+    """Translated / fuzzy / missing among ``wanted`` (msgid, context) pairs."""
+    done = fuzzy = missing = 0
+    for msgid, context in wanted:
+        found = catalog.get(msgid, context=context) if catalog is not None else None
+        if found is None or not found.string:
+            missing += 1
+        elif found.fuzzy:
+            fuzzy += 1
+        else:
+            done += 1
+    return Counts(done, fuzzy, missing)
+
+
+def printed_messages(project: Project, state: str,
+                     ui: list[UiMessage]) -> list[tuple[str, str | None]]:
+    """Every (msgid, context) the ``state`` handout prints."""
+    return [(m.id, None) for m in ui] + [(c.text, c.key) for c in project.printed_claims(state)]
 
 
 def pot_is_current(root: Path, template: Catalog) -> bool:
@@ -291,9 +339,8 @@ def translation_problems(project: Project, state: str, lang: str,
     except CatalogError as exc:
         return [Problem(rel, exc.line, "catalog-syntax", exc.reason, lang=lang)]
     # Template strings print on every state's handout, so their problems block the language.
-    wanted: list[tuple[str, str | None, str, str | None]] = [
-        (m.id, None, repr(m.id), None) for m in ui]
-    wanted += [(c.text, c.key, c.key, state) for c in project.printed_claims(state)]
+    wanted = [(msgid, context, context or repr(msgid), state if context else None)
+              for msgid, context in printed_messages(project, state, ui)]
     problems = []
     for msgid, context, label, scope in wanted:
         found: Message | None = catalog.get(msgid, context=context)

@@ -126,6 +126,12 @@ def build(
     lang: LangOpt = None,
     paper: Annotated[list[Paper] | None, typer.Option(
         "--paper", help="Paper size; repeat for both. Default: letter.")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="Handouts rendered in parallel. Default: CPU count.")]
+    = os.cpu_count() or 1,
+    release: Annotated[bool, typer.Option(
+        "--release", help="Refuse languages whose translation no qualified translator has "
+        "reviewed yet (for handouts to be published).")] = False,
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
@@ -140,9 +146,17 @@ def build(
         raise typer.BadParameter("name a state with --state XX, or use --all",
                                  param_hint="--state")
     papers = [p.value for p in paper] if paper else [Paper.letter.value]
+    langs = _langs(lang)
+    if release:
+        unreviewed = [code for code in langs if not LANGUAGES[code].reviewed]
+        if unreviewed:
+            typer.echo(f"error: --release refuses unreviewed translations: "
+                       f"{', '.join(unreviewed)} (record the review in languages.py, or "
+                       "choose --lang)", err=True)
+            raise typer.Exit(1)
     try:
-        result = build_handouts(root, _states(state, all_states), _langs(lang),
-                                list(dict.fromkeys(papers)), _today(today))
+        result = build_handouts(root, _states(state, all_states), langs,
+                                list(dict.fromkeys(papers)), _today(today), jobs)
     except SheetsError as exc:
         raise _fail(exc) from exc
     _print_problems(result.report.problems)
@@ -179,7 +193,7 @@ def catalog_extract(
     root: RootOpt = Path("."),
 ) -> None:
     """Write translations/messages.pot from every sheet and template."""
-    from .catalogs import dump_catalog, extract_messages, pot_path, write_catalog
+    from .catalogs import extract_messages, pot_is_current, pot_path, write_catalog
     from .loader import load_project
 
     try:
@@ -189,16 +203,37 @@ def catalog_extract(
         raise _fail(exc) from exc
     path = pot_path(root)
     if check_only:
-        current = path.exists() and path.read_bytes() == dump_catalog(template)
+        current = pot_is_current(root, template)
         typer.echo(f"{path.relative_to(root)}: {'up to date' if current else 'OUT OF DATE'}")
         raise typer.Exit(0 if current else 1)
     write_catalog(path, template)
     typer.echo(f"wrote {path.relative_to(root)} ({len(template)} messages)")
 
 
+@catalog_app.command("init")
+def catalog_init(
+    lang: Annotated[str, typer.Argument(help="A language configured in languages.py.")],
+    root: RootOpt = Path("."),
+) -> None:
+    """Create the catalog of a newly configured language from the current template."""
+    from .catalogs import extract_messages, init_catalog
+    from .loader import load_project
+
+    (code,) = _langs([lang])
+    if code == SOURCE_LANGUAGE:
+        raise typer.BadParameter("English is the source language; it has no catalog")
+    try:
+        path = init_catalog(root, code, extract_messages(load_project(root)))
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"created {path.relative_to(root)}")
+
+
 @catalog_app.command("update")
 def catalog_update(
     lang: LangOpt = None,
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if any catalog is out of date (for CI).")] = False,
     root: RootOpt = Path("."),
 ) -> None:
     """Extract, then merge the template into each catalog (creating missing ones).
@@ -206,46 +241,58 @@ def catalog_update(
     Translations are never lost: a changed English string keeps its old translation, marked
     fuzzy with the previous English; strings no longer used are kept as obsolete (#~).
     """
-    from .catalogs import extract_messages, pot_path, update_catalogs, write_catalog
+    from .catalogs import extract_messages, outdated, plan_updates, update_catalogs
     from .loader import load_project
 
     langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
     try:
         template = extract_messages(load_project(root))
-        write_catalog(pot_path(root), template)
-        for path in update_catalogs(root, template, langs):
-            typer.echo(f"updated {path.relative_to(root)}")
+        if check_only:
+            stale = outdated(plan_updates(root, template, langs))
+            for path in stale:
+                typer.echo(f"{path.relative_to(root)}: out of date; run `sheets catalog update`")
+            raise typer.Exit(1 if stale else 0)
+        changed = update_catalogs(root, template, langs)
     except SheetsError as exc:
         raise _fail(exc) from exc
+    for path in changed:
+        typer.echo(f"updated {path.relative_to(root)}")
+    if not changed:
+        typer.echo("all catalogs up to date")
 
 
 @catalog_app.command("stats")
 def catalog_stats(
     lang: LangOpt = None,
+    state: StateOpt = None,
+    today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
-    """Per language: translated, fuzzy and missing strings in the catalog."""
-    from .catalogs import extract_messages, po_path, read_catalog
-    from .loader import load_project
+    """Per language and state: translated, fuzzy and missing strings, and whether that
+    handout can print now."""
+    from .build import check_project
+    from .catalogs import (
+        count_entries,
+        extract_template_messages,
+        po_path,
+        printed_messages,
+        read_catalog,
+    )
 
     langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE]
     try:
-        template = extract_messages(load_project(root))
+        project, report = check_project(root, _states(state), langs, _today(today))
+        ui = extract_template_messages(root)
+        typer.echo(f"{'lang':<8} {'state':<5} {'translated':>10} {'fuzzy':>6} {'missing':>8}"
+                   "  printable")
         for code in langs:
             path = po_path(root, code)
             catalog = read_catalog(path, root, code) if path.exists() else None
-            done = fuzzy = missing = 0
-            for message in template:
-                if not message.id:
-                    continue
-                found = catalog.get(message.id, context=message.context) if catalog else None
-                if found is None or not found.string:
-                    missing += 1
-                elif found.fuzzy:
-                    fuzzy += 1
-                else:
-                    done += 1
-            typer.echo(f"{code}: {done} translated, {fuzzy} fuzzy, {missing} missing")
+            for st in project.state_codes():
+                counts = count_entries(catalog, printed_messages(project, st, ui))
+                printable = "yes" if not report.blockers(st, code) else "NO"
+                typer.echo(f"{code:<8} {st:<5} {counts.translated:>10} {counts.fuzzy:>6} "
+                           f"{counts.missing:>8}  {printable}")
     except SheetsError as exc:
         raise _fail(exc) from exc
 

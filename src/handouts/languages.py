@@ -62,6 +62,23 @@ LANGUAGES: dict[str, Language] = {
     for lang in (
         Language("en", "ltr", LATIN, name="English"),
         Language("es", "ltr", LATIN, name="Spanish"),
+        Language("zh_Hans", "ltr", ("Noto Sans CJK SC", "Noto Sans"),
+                 name="Chinese (Simplified)"),
+        Language("zh_Hant", "ltr", ("Noto Sans CJK TC", "Noto Sans"),
+                 name="Chinese (Traditional)"),
+        Language("vi", "ltr", LATIN, name="Vietnamese"),
+        Language("tl", "ltr", LATIN, name="Tagalog"),
+        Language("ko", "ltr", ("Noto Sans CJK KR", "Noto Sans"), name="Korean"),
+        Language("ar", "rtl", ARABIC, name="Arabic"),
+        Language("fa", "rtl", ARABIC, name="Persian (Farsi)"),
+        Language("ht", "ltr", LATIN, name="Haitian Creole"),
+        Language("fr", "ltr", LATIN, name="French"),
+        Language("pt", "ltr", LATIN, name="Portuguese"),
+        Language("ru", "ltr", LATIN, name="Russian"),
+        Language("am", "ltr", ("Noto Sans Ethiopic", "Noto Sans"), name="Amharic"),
+        Language("my", "ltr", ("Noto Sans Myanmar", "Noto Sans"), name="Burmese"),
+        Language("hi", "ltr", ("Noto Sans Devanagari", "Noto Sans"), name="Hindi"),
+        Language("so", "ltr", LATIN, name="Somali"),
     )
 }
 

@@ -77,7 +77,9 @@ def write_pdf(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> tuple[
         try:
             document = HTML(string=html, base_url=str(base_dir) + "/",
                             url_fetcher=fetcher).render()
-            data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+            # PDF/UA-1: tagged, with title and language, so screen readers follow the
+            # logical reading order (right-to-left included).
+            data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
         except FatalURLFetchingError as exc:
             raise RenderError(f"{exc}: {exc.__cause__}") from exc
     if records:

@@ -65,7 +65,8 @@ def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, st
 
 
 def _warnings(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
-    if translation.strip() == english.strip() and re.search(r"[A-Za-z]{4,}", english):
+    # Single words may well be spelled the same ("Sources" in French); sentences may not.
+    if translation.strip() == english.strip() and len(re.findall(r"[A-Za-z]{2,}", english)) >= 3:
         yield "warning", "translation-identical", "the translation is the English unchanged"
     ratio = len(translation) / max(len(english), 1)
     low, high = (0.15, 1.5) if lang.split("_")[0] in _COMPACT else (0.5, 2.5)

@@ -122,17 +122,20 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
     return handout
 
 
-def isolate(text: str) -> Markup:
+def isolate(text: str, rtl: bool = False) -> Markup:
     """Escape ``text``, isolating URLs, phone numbers and bill ids as left-to-right runs.
 
     Each piece is escaped on its own, so content and translations still cannot inject markup;
-    the only tags in the result are the ``<bdi>`` we add around matches of fixed patterns.
+    the only tags in the result are the ``<bdi>`` we add around matches of fixed patterns. In
+    right-to-left text the runs are also wrapped in Unicode isolates (LRI ... PDI), which Pango's
+    bidi algorithm honours even where CSS ``unicode-bidi`` is not supported.
     """
+    start, end_mark = ("\u2066", "\u2069") if rtl else ("", "")
     out = Markup()
     end = 0
     for match in LTR_RUN.finditer(text):
         out += escape(text[end:match.start()])
-        out += Markup('<bdi dir="ltr">%s</bdi>') % match.group(0)
+        out += Markup('<bdi dir="ltr">%s%s%s</bdi>') % (start, match.group(0), end_mark)
         end = match.end()
     return out + escape(text[end:])
 
