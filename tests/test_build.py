@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +13,11 @@ from babel.messages.pofile import read_po, write_po
 
 import pdfinfo
 from conftest import DATA, REPO, TODAY
-from handouts.catalogs import po_path
+from handouts.catalogs import load_lookup, po_path, read_catalog
+from handouts.languages import LANGUAGES
 from handouts.loader import load_project
+from handouts.render import render_html
+from handouts.tokens import extract_tokens
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -32,43 +36,78 @@ def repo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     from handouts.cli import app
 
     result = CliRunner().invoke(app, ["build", "--state", "CO", "--root", str(root),
-                                      "--today", today])
+                                      "--today", today, "-j", "2"])
     assert result.exit_code == 0, result.stdout + result.stderr
     return root, today
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+#: Scripts whose shaping (ligatures, reordered vowel signs) pdftotext cannot map back to the
+#: original characters one for one: for them the test checks that nearly all of each claim's
+#: character pairs appear in the extracted text (measured: 0.90 to 0.97 per claim).
+COMPLEX_SCRIPTS = {"ar", "fa", "hi", "my"}
+
+
+def _pairs(value: str) -> list[str]:
+    value = re.sub(r"\s", "", value)
+    return [value[i:i + 2] for i in range(len(value) - 1)]
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
 def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str],
                                                      lang: str) -> None:
     root, _today = repo_build
     pdf = root / f"build/CO/CO-{lang}-letter.pdf"
     project = load_project(root)
-    text = pdfinfo.text(pdf)
+    language = LANGUAGES[lang]
+    text = BIDI_CONTROLS.sub("", pdfinfo.text(pdf))
     assert pdfinfo.pages(pdf) <= 2
-    assert pdfinfo.lang(pdf) == lang
-    assert "Noto-Sans" in pdfinfo.fonts(pdf)
+    assert pdfinfo.lang(pdf) == language.tag
+    assert language.fonts[0].replace(" ", "-") in pdfinfo.fonts(pdf)
     assert pdfinfo.is_tagged(pdf)
     meta = pdfinfo.metadata(pdf)
-    assert "Colorado" in meta["/Title"] and meta["/Author"] == "sheets"
+    assert meta["/Author"] == "sheets" and meta["/Title"]
     claims = project.printed_claims("CO")
-    checked = min(c.checked for c in claims)
-    assert format_date(checked, "long", locale=lang) in text
+    checked = format_date(min(c.checked for c in claims), "long", locale=language.locale)
+    assert re.sub(r"\s", "", checked) in re.sub(r"\s", "", text)
     if lang == "en":
-        for claim in claims:
-            assert pdfinfo.squash(claim.text)[:80] in text, claim.key
+        printed = [claim.text for claim in claims]
     else:
-        with po_path(root, "es").open("rb") as handle:
-            catalog = read_po(handle)
-        for claim in claims:
-            translated = catalog.get(claim.text, context=claim.key)
-            assert translated is not None
-            assert pdfinfo.squash(translated.string)[:80] in text, claim.key
+        catalog = read_catalog(po_path(root, lang), root, lang)
+        printed = [str(catalog.get(c.text, context=c.key).string) for c in claims]
         # Unreviewed: the notice prints in the language and in English.
         assert "Machine-assisted translation, not yet reviewed." in text
+    pairs = set(_pairs(text))
+    # Line breaks put spaces inside Chinese sentences: compare without whitespace.
+    flat = re.sub(r"\s", "", text)
+    for claim, sentence in zip(claims, printed, strict=True):
+        for number in extract_tokens(sentence)["number"]:
+            assert number in re.sub(r"\D", " ", text).split(), (claim.key, number)
+        if lang in COMPLEX_SCRIPTS:
+            own = _pairs(sentence)
+            assert sum(p in pairs for p in own) / len(own) >= 0.85, claim.key
+        else:
+            assert re.sub(r"\s", "", sentence)[:60] in flat, claim.key
+    # pdftotext mirrors brackets on lines it reads as right-to-left (the page images show them
+    # the right way round), so brackets are left out of this comparison.
+    unbracketed = re.sub(r"[\[\]()]", "", text)
     for claim in claims:
         for citation in claim.citations:
             source = project.sources[citation.source]
-            assert pdfinfo.squash(source.title)[:40] in text, source.id
+            title = re.sub(r"[\[\]()]", "", pdfinfo.squash(source.title))
+            assert title[:30] in unbracketed, source.id
+
+
+def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> None:
+    root, _today = repo_build
+    project = load_project(root)
+    html, _handout = render_html(project, "CO", LANGUAGES["ar"], load_lookup(root, "ar"))
+    assert '<html lang="ar" dir="rtl">' in html
+    # Phone numbers and bill ids inside Arabic sentences are isolated left-to-right runs.
+    assert '<bdi dir="ltr">\u20661-844-864-8341\u2069</bdi>' in html
+    text = pdfinfo.text(root / "build/CO/CO-ar-letter.pdf")
+    assert "1-844-864-8341" in text
+    assert "https://leg.colorado.gov/bills/SB21-131" in text
 
 
 def test_build_is_byte_identical(repo_build: tuple[Path, str], cli: Cli,

@@ -112,7 +112,8 @@ def test_stats_per_language_and_state(project: Path, cli: Cli) -> None:
                           str(project), "--today", TODAY.isoformat())
     assert code == 0
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.splitlines()[1:]}
-    ui = len(extract_template_messages(project))
+    # Template strings + the state's name + its claims (CO: 3 claims, MA: 2).
+    ui = len(extract_template_messages(project)) + 1
     assert rows[("es", "CO")] == [str(ui + 1), "1", "1", "NO"]
     assert rows[("es", "MA")] == [str(ui + 2), "0", "0", "yes"]
     assert rows[("fr", "CO")] == [str(ui + 3), "0", "0", "yes"]
@@ -142,6 +143,7 @@ def test_one_english_edit_turns_exactly_its_entries_fuzzy(project: Path, cli: Cl
     for lang in TRANSLATED:
         catalog = read_catalog(po_path(project, lang), project, lang)
         assert [m.context for m in catalog if m.fuzzy] == ["CO/state-law-limit"], lang
+        assert catalog.get("Colorado", context="CO/name").string == "ES: Colorado"
     code, out, err = cli("build", "--all", "--lang", "en", "--lang", "es", "--lang", "ar",
                          "--root", str(project), "--today", TODAY.isoformat())
     assert code == 1

@@ -89,6 +89,11 @@ def extract_messages(project: Project) -> Catalog:
         catalog.add(ui.id, locations=[(ui.path, ui.line)],
                     auto_comments=["Handout template text (headings, labels).", KEEP_NOTE],
                     flags=("python-format",) if "%(" in ui.id else ())
+    for code in project.state_codes():
+        sheet = project.states[code]
+        catalog.add(sheet.name, context=f"{code}/name", locations=[(sheet.path, sheet.line)],
+                    auto_comments=[f"The name of the state {code}, printed in the handout's "
+                                   "title. Use the usual name in your language."])
     for claim in _claims_in_order(project):
         titles = []
         for citation in claim.citations:
@@ -274,7 +279,10 @@ def count_entries(catalog: Catalog | None, wanted: Iterable[tuple[str, str | Non
 def printed_messages(project: Project, state: str,
                      ui: list[UiMessage]) -> list[tuple[str, str | None]]:
     """Every (msgid, context) the ``state`` handout prints."""
-    return [(m.id, None) for m in ui] + [(c.text, c.key) for c in project.printed_claims(state)]
+    wanted: list[tuple[str, str | None]] = [(m.id, None) for m in ui]
+    wanted.append((project.states[state].name, f"{state}/name"))
+    wanted += [(c.text, c.key) for c in project.printed_claims(state)]
+    return wanted
 
 
 def pot_is_current(root: Path, template: Catalog) -> bool:
@@ -318,6 +326,10 @@ class Lookup:
     def claim(self, claim: Claim) -> str:
         """A claim's text in this language, as plain text (autoescaped by the template)."""
         return self._find(claim.text, claim.key)
+
+    def content(self, message: str, context: str) -> str:
+        """Other content (a state's name) in this language, as plain text."""
+        return self._find(message, context)
 
 
 def translation_problems(project: Project, state: str, lang: str,

@@ -92,10 +92,14 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
             source = project.sources[citation.source]
             if source.id not in numbers:
                 numbers[source.id] = len(numbers) + 1
-                sources.append(SourceEntry(
-                    numbers[source.id], source.title, source.publisher, source.url,
-                    format_date(source.published, "long", locale=locale)
-                    if source.published else ""))
+                date = (format_date(source.published, "long", locale=locale)
+                        if source.published else "")
+                if date and language.direction == "rtl":
+                    # An Arabic date inside the left-to-right reference list: isolate it
+                    # (RLI ... PDI) so its day, month and year keep their order.
+                    date = f"\u2067{date}\u2069"
+                sources.append(SourceEntry(numbers[source.id], source.title, source.publisher,
+                                           source.url, date))
             if numbers[source.id] not in marks:
                 marks.append(numbers[source.id])
         entry = ClaimEntry(claim.key, lookup.claim(claim), sorted(marks))
@@ -107,7 +111,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
     checked = checked_date(claims)
     handout = Handout(
         state=state,
-        state_name=project.states[state].name,
+        state_name=lookup.content(project.states[state].name, f"{state}/name"),
         lang=language.code,
         lang_tag=language.tag,
         direction=language.direction,
