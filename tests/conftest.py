@@ -33,7 +33,7 @@ def pseudo_translate(root: Path, lang: str = "es") -> None:
     catalog = read_catalog(path, root, lang)
     for message in catalog:
         if message.id:
-            message.string = f"ES: {message.id}"
+            message.string = f"{lang.upper()}: {message.id}"
             message.flags.discard("fuzzy")
     write_catalog(path, catalog)
 

@@ -44,3 +44,8 @@ def metadata(path: Path) -> dict[str, str]:
 def is_tagged(path: Path) -> bool:
     root = PdfReader(path).trailer["/Root"]
     return "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+
+
+def page_size(path: Path) -> tuple[int, int]:
+    box = PdfReader(path).pages[0].mediabox
+    return round(float(box.width)), round(float(box.height))

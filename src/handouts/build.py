@@ -8,6 +8,8 @@ then are PDFs rendered, and each is written to a temporary name and renamed into
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,9 +33,17 @@ class Target:
     state: str
     lang: str
     paper: str
+    print_shop: bool = False
+    """With bleed and crop marks, for a print shop (office printers want the plain one)."""
 
     def relpath(self) -> str:
-        return f"{BUILD_DIR}/{self.state}/{self.state}-{self.lang}-{self.paper}.pdf"
+        variant = "-printshop" if self.print_shop else ""
+        return f"{BUILD_DIR}/{self.state}/{self.state}-{self.lang}-{self.paper}{variant}.pdf"
+
+    def preview_prefix(self) -> str:
+        """pdftoppm adds ``-1.png``, ``-2.png`` to this."""
+        return self.relpath().removesuffix(".pdf").replace(
+            f"{BUILD_DIR}/{self.state}/", f"{BUILD_DIR}/{self.state}/preview/", 1)
 
 
 @dataclass
@@ -43,6 +53,7 @@ class Outcome:
     pages: int = 0
     blockers: list[Problem] = field(default_factory=list)
     removed_stale: bool = False
+    previews: list[Path] = field(default_factory=list)
 
     @property
     def written(self) -> bool:
@@ -95,7 +106,8 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup) -> tuple[b
     language = LANGUAGES[target.lang]
     pages = 0
     for fit in range(FIT_STEPS):
-        html, _handout = render_html(project, target.state, language, lookup, target.paper, fit)
+        html, _handout = render_html(project, target.state, language, lookup, target.paper, fit,
+                                     target.print_shop)
         if fit == 0:
             missing = uncovered_characters(visible_text(html), language.fonts)
             if missing:
@@ -162,9 +174,10 @@ def _render_all(project: Project, targets: list[Target], jobs: int) -> list[_Ren
 
 
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
-                   papers: Sequence[str], today: dt.date, jobs: int = 1) -> BuildResult:
+                   papers: Sequence[str], today: dt.date, jobs: int = 1,
+                   print_shop: bool = False, previews: bool = False) -> BuildResult:
     project, report = check_project(root, states, langs, today)
-    targets = [Target(state, lang, paper)
+    targets = [Target(state, lang, paper, print_shop)
                for state in project.state_codes() for lang in langs for paper in papers]
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
@@ -186,4 +199,20 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
             outcome.removed_stale = True
     for outcome, data in rendered:
         write_atomic(outcome.path, data)
+    if previews:
+        for outcome, _data in rendered:
+            outcome.previews = write_previews(root, outcome.target)
     return BuildResult(report, list(outcomes.values()))
+
+
+def write_previews(root: Path, target: Target, dpi: int = 80) -> list[Path]:
+    """Page images of a written handout, for translators and maintainers to look at."""
+    if shutil.which("pdftoppm") is None:
+        raise BuildError("previews need pdftoppm (apt-get install poppler-utils)")
+    prefix = root / target.preview_prefix()
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    for old in prefix.parent.glob(f"{prefix.name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(root / target.relpath()),
+                    str(prefix)], check=True, capture_output=True)
+    return sorted(prefix.parent.glob(f"{prefix.name}-*.png"))

@@ -48,6 +48,7 @@ RULES: dict[str, str] = {
     **{rule: f"a translation's {kind}s differ from the English"
        for kind, rule in TOKEN_RULES.items()},
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
+    "settings-invalid": "sources_url is not an https address with {state}",
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
     "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
@@ -85,6 +86,7 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
     """Every content rule over the whole project. Problems are scoped to the states they block."""
     problems = list(project.problems)
     problems += _duplicate_ids(project)
+    problems += _settings_rules(project)
     problems += _unused_sources(project)
     for source in project.sources.values():
         problems += _future_dates(source, today, scope=None)
@@ -188,6 +190,15 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
                           state=state)
         else:
             seen[claim.key] = claim
+
+
+def _settings_rules(project: Project) -> Iterator[Problem]:
+    url = project.settings.sources_url
+    if url is not None and not (url.startswith("https://") and "{state}" in url
+                                and set(re.findall(r"{(\w*)}", url)) <= {"state", "lang"}):
+        yield Problem(project.settings.path, project.settings.line_of("sources_url"),
+                      "settings-invalid", f"sources_url {url!r} must be https and use {{state}} "
+                      "(and optionally {lang})")
 
 
 def _unused_sources(project: Project) -> Iterator[Problem]:

@@ -129,6 +129,12 @@ def build(
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=1, help="Handouts rendered in parallel. Default: CPU count.")]
     = os.cpu_count() or 1,
+    print_shop: Annotated[bool, typer.Option(
+        "--print-shop", help="Add 0.125 in bleed and crop marks (files end in -printshop.pdf).")]
+    = False,
+    png: Annotated[bool, typer.Option(
+        "--png", help="Also write page images under build/XX/preview/ (needs pdftoppm).")]
+    = False,
     release: Annotated[bool, typer.Option(
         "--release", help="Refuse languages whose translation no qualified translator has "
         "reviewed yet (for handouts to be published).")] = False,
@@ -156,7 +162,8 @@ def build(
             raise typer.Exit(1)
     try:
         result = build_handouts(root, _states(state, all_states), langs,
-                                list(dict.fromkeys(papers)), _today(today), jobs)
+                                list(dict.fromkeys(papers)), _today(today), jobs,
+                                print_shop, png)
     except SheetsError as exc:
         raise _fail(exc) from exc
     _print_problems(result.report.problems)
@@ -164,6 +171,8 @@ def build(
         rel = outcome.target.relpath()
         if outcome.written:
             typer.echo(f"wrote   {rel} ({outcome.pages} pages)")
+            for image in outcome.previews:
+                typer.echo(f"preview {image.relative_to(root)}")
         else:
             why = f"{len(outcome.blockers)} problem(s)"
             extra = "; removed the older copy" if outcome.removed_stale else ""

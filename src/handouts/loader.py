@@ -18,7 +18,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import LoadError, Problem
-from .models import Claim, FederalFile, Include, Node, Source, SourceRegistry, StateFile
+from .models import (
+    Claim,
+    FederalFile,
+    Include,
+    Node,
+    Settings,
+    Source,
+    SourceRegistry,
+    StateFile,
+)
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=Node)
@@ -26,6 +35,7 @@ M = TypeVar("M", bound=Node)
 CONTENT_DIR = "sheets"
 SOURCES_FILE = "sources.yaml"
 FEDERAL_FILE = "US.yaml"
+SETTINGS_FILE = "settings.yaml"
 #: Bigger than any real sheet; stops alias bombs and runaway files before they eat memory.
 MAX_NODES = 50_000
 MAX_FILE_BYTES = 2_000_000
@@ -40,6 +50,7 @@ class Project:
     federal: dict[str, Claim] = field(default_factory=dict)
     states: dict[str, StateFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
     #: True when every state was loaded (only then can a source be called unused).
     complete: bool = True
     #: Every source and claim as loaded, duplicates included, for the duplicate-id rule.
@@ -245,7 +256,7 @@ def load_file(model: type[M], path: Path, root: Path) -> tuple[M | None, list[Pr
 
 def _state_files(content: Path) -> Iterator[Path]:
     for path in sorted(content.glob("*.yaml")):
-        if path.name not in (SOURCES_FILE, FEDERAL_FILE):
+        if path.name not in (SOURCES_FILE, FEDERAL_FILE, SETTINGS_FILE):
             yield path
 
 
@@ -259,6 +270,12 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
     if not content.is_dir():
         raise LoadError(f"{content}: no content folder (is this a sheets project?)")
     project = Project(root=root)
+
+    if (content / SETTINGS_FILE).exists():
+        settings, problems = load_file(Settings, content / SETTINGS_FILE, root)
+        project.problems += problems
+        if settings is not None:
+            project.settings = settings
 
     registry, problems = load_file(SourceRegistry, content / SOURCES_FILE, root)
     project.problems += problems

@@ -143,3 +143,11 @@ class StateFile(Node):
     state: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter postal code.")
     name: str = Field(min_length=1, description="The state's name in English.")
     claims: list[SheetEntry] = Field(default_factory=list, description="Claims and includes.")
+
+
+class Settings(Node):
+    """Project-wide publishing settings (``sheets/settings.yaml``, optional)."""
+
+    sources_url: str | None = Field(
+        None, description="https address of each handout's online sources page; {state} and "
+        "{lang} are filled in. Printed as a QR code; nothing is printed when unset.")

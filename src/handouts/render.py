@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,9 +68,16 @@ class Handout:
     paper: str
     checked: str
     checked_iso: str
+    created: str
+    """PDF creation date: $SOURCE_DATE_EPOCH when set, else the facts' check date (never now)."""
     sections: dict[str, list[ClaimEntry]]
     sources: list[SourceEntry]
+    online_url: str = ""
+    """This handout's online sources page, when the project has one (settings.yaml)."""
+    qr_svg: str = ""
+    """The same address as a QR code (inline SVG, generated here; no network)."""
     edition: str = ""
+    print_shop: bool = False
     fit: int = 0
     """Tightening step (0 = normal); see FIT_STEPS in handout.css."""
 
@@ -109,6 +117,9 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
             entry.website = claim.contact.website or ""
         sections[claim.section].append(entry)
     checked = checked_date(claims)
+    online_url = ""
+    if project.settings.sources_url:
+        online_url = project.settings.sources_url.format(state=state, lang=language.tag)
     handout = Handout(
         state=state,
         state_name=lookup.content(project.states[state].name, f"{state}/name"),
@@ -120,10 +131,29 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
         paper=paper,
         checked=format_date(checked, "long", locale=locale),
         checked_iso=checked.isoformat(),
+        created=_creation_date(checked),
         sections=sections,
         sources=sources,
+        online_url=online_url,
+        qr_svg=_qr_svg(online_url) if online_url else "",
     )
     return handout
+
+
+def _creation_date(checked: dt.date) -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    else:
+        moment = dt.datetime.combine(checked, dt.time(), tzinfo=dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _qr_svg(url: str) -> str:
+    import segno
+
+    # Error level M survives a smudge or a fold; a border of 4 modules is the scanners' minimum.
+    return str(segno.make(url, error="m").svg_inline(scale=2, border=4, omitsize=True))
 
 
 def isolate(text: str, rtl: bool = False) -> Markup:
@@ -170,10 +200,13 @@ def edition_id(handout: Handout, root: Path) -> str:
 
 
 def render_html(project: Project, state: str, language: Language, lookup: Lookup,
-                paper: str = "letter", fit: int = 0) -> tuple[str, Handout]:
+                paper: str = "letter", fit: int = 0,
+                print_shop: bool = False) -> tuple[str, Handout]:
     handout = build_handout(project, state, language, lookup, paper)
     handout.fit = fit
+    handout.print_shop = print_shop
     handout.edition = edition_id(handout, project.root)
     env = make_environment(project.root, lookup)
-    html = env.get_template(TEMPLATE).render(h=handout, stylesheet=STYLESHEET)
+    html = env.get_template(TEMPLATE).render(h=handout, stylesheet=STYLESHEET,
+                                             qr=Markup(handout.qr_svg))
     return html, handout
