@@ -288,3 +288,26 @@ def test_parallel_build_matches_serial(project: Path, cli: Cli) -> None:
     assert cli(*args, "-j", "2")[0] == 0
     parallel = {p.name: p.read_bytes() for p in (project / "build").rglob("*.pdf")}
     assert len(serial) == 4 and serial == parallel
+
+
+def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> None:
+    import hashlib
+    import subprocess
+    import sys
+
+    def build() -> dict[str, str]:
+        subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "--lang", "en",
+                        "--lang", "ar", "--paper", "letter", "--paper", "a4", "--root",
+                        str(project), "--today", TODAY.isoformat()], check=True,
+                       capture_output=True)
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((project / "build").rglob("*.pdf"))}
+
+    first = build()
+    shutil.rmtree(project / "build")
+    assert build() == first and len(first) == 8
+    info = subprocess.run(["pdfinfo", str(project / "build/CO/CO-ar-a4.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    assert "Page size:       595.276 x 841.89 pts (A4)" in info
+    assert "Title:           AR: Your benefits data" in info
