@@ -51,6 +51,8 @@ class Outcome:
     target: Target
     path: Path
     pages: int = 0
+    fit: int = 0
+    """How many type steps down it took to fit (0: none)."""
     blockers: list[Problem] = field(default_factory=list)
     removed_stale: bool = False
     previews: list[Path] = field(default_factory=list)
@@ -101,7 +103,8 @@ class PageOverflow(RenderError):
     """The handout does not fit on one sheet of paper even at the smallest type."""
 
 
-def _render_fitting(project: Project, target: Target, lookup: Lookup) -> tuple[bytes, int]:
+def _render_fitting(project: Project, target: Target,
+                    lookup: Lookup) -> tuple[bytes, int, int]:
     """Render, stepping the type down until the handout fits on ``MAX_PAGES`` pages."""
     language = LANGUAGES[target.lang]
     pages = 0
@@ -115,7 +118,7 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup) -> tuple[b
                 raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
         data, pages = write_pdf(html, project.root / "templates")
         if pages <= MAX_PAGES:
-            return data, pages
+            return data, pages, fit
     raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
                        f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
 
@@ -125,6 +128,7 @@ class _Rendered:
     target: Target
     data: bytes = b""
     pages: int = 0
+    fit: int = 0
     rule: str = ""
     message: str = ""
 
@@ -140,12 +144,13 @@ class _Renderer:
         try:
             if target.lang not in self.lookups:
                 self.lookups[target.lang] = load_lookup(self.project.root, target.lang)
-            data, pages = _render_fitting(self.project, target, self.lookups[target.lang])
+            data, pages, fit = _render_fitting(self.project, target,
+                                               self.lookups[target.lang])
         except PageOverflow as exc:
             return _Rendered(target, rule="page-overflow", message=str(exc))
         except SheetsError as exc:
             return _Rendered(target, rule="render-failed", message=str(exc))
-        return _Rendered(target, data, pages)
+        return _Rendered(target, data, pages, fit)
 
 
 _worker: _Renderer | None = None
@@ -191,7 +196,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                                         state=result.target.state, lang=result.target.lang)]
             report.extend(outcome.blockers)
         else:
-            outcome.pages = result.pages
+            outcome.pages, outcome.fit = result.pages, result.fit
             rendered.append((outcome, result.data))
     for outcome in outcomes.values():
         if outcome.blockers and outcome.path.exists():

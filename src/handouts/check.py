@@ -178,7 +178,8 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
     for source in project.all_sources:
         if source.id in first:
             yield Problem(source.path, source.line_of("id"), "duplicate-id",
-                          f"source id {source.id!r} already used on line {first[source.id].line}")
+                          f"source id {source.id!r} already used at "
+                          f"{first[source.id].path}:{first[source.id].line}")
         else:
             first[source.id] = source
     seen: dict[str, Claim] = {}
@@ -186,7 +187,8 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
         if claim.key in seen:
             state = None if claim.key.startswith("US/") else claim.key.split("/")[0]
             yield Problem(claim.path, claim.line_of("id"), "duplicate-id",
-                          f"claim id {claim.key!r} already used on line {seen[claim.key].line}",
+                          f"claim id {claim.key!r} already used at "
+                          f"{seen[claim.key].path}:{seen[claim.key].line}",
                           state=state)
         else:
             seen[claim.key] = claim

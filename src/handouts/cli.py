@@ -170,7 +170,8 @@ def build(
     for outcome in result.outcomes:
         rel = outcome.target.relpath()
         if outcome.written:
-            typer.echo(f"wrote   {rel} ({outcome.pages} pages)")
+            smaller = f", type step {outcome.fit}" if outcome.fit else ""
+            typer.echo(f"wrote   {rel} ({outcome.pages} pages{smaller})")
             for image in outcome.previews:
                 typer.echo(f"preview {image.relative_to(root)}")
         else:

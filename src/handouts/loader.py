@@ -34,6 +34,7 @@ M = TypeVar("M", bound=Node)
 
 CONTENT_DIR = "sheets"
 SOURCES_FILE = "sources.yaml"
+SOURCES_DIR = "sources"
 FEDERAL_FILE = "US.yaml"
 SETTINGS_FILE = "settings.yaml"
 #: Bigger than any real sheet; stops alias bombs and runaway files before they eat memory.
@@ -277,12 +278,18 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
         if settings is not None:
             project.settings = settings
 
-    registry, problems = load_file(SourceRegistry, content / SOURCES_FILE, root)
-    project.problems += problems
-    if registry is not None:
-        project.all_sources = list(registry.sources)
-        for source in registry.sources:
-            project.sources.setdefault(source.id, source)
+    # One registry file, plus any number under sheets/sources/ (one per scope keeps 50 states'
+    # sources reviewable); ids are unique across all of them.
+    registry_files = [content / SOURCES_FILE, *sorted((content / SOURCES_DIR).glob("*.yaml"))]
+    for path in registry_files:
+        if path.name == SOURCES_FILE and not path.exists() and len(registry_files) > 1:
+            continue
+        registry, problems = load_file(SourceRegistry, path, root)
+        project.problems += problems
+        if registry is not None:
+            project.all_sources += registry.sources
+            for source in registry.sources:
+                project.sources.setdefault(source.id, source)
 
     federal, problems = load_file(FederalFile, content / FEDERAL_FILE, root)
     project.problems += problems
