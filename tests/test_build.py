@@ -259,10 +259,13 @@ def test_character_without_glyph_blocks_the_handout(project: Path, cli: Cli) -> 
 
 def test_handout_over_two_pages_is_blocked(project: Path, cli: Cli) -> None:
     sheet = project / "sheets/CO.yaml"
-    long_text = " ".join(["A 2021 law limits what state workers may share."] * 400)
-    sheet.write_text(sheet.read_text().replace(
-        "A 2021 law limits what state workers may share for immigration enforcement.",
-        long_text))
+    long_text = " ".join(["A 2021 law limits what state workers may share."] * 23)
+    claims = "".join(
+        f"  - id: long-{i}\n    section: state-law\n    text: {long_text}\n"
+        "    checked: 2026-01-10\n    citations:\n      - source: leg-act\n"
+        "        locator: Bill Summary\n        quote: A state agency employee.\n"
+        for i in range(12))
+    sheet.write_text(sheet.read_text() + claims)
     code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
                           "--today", TODAY.isoformat())
     assert code == 1

@@ -165,3 +165,24 @@ def test_lookup_is_strict_and_escapes(project: Path) -> None:
     with pytest.raises(CatalogError):
         lookup.gettext("Sources")
     assert str(Lookup("en", None).gettext("Sources")) == "Sources"
+
+
+def test_removed_then_restored_claim_gets_its_translations_back(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    original = sheet.read_text()
+    sheet.write_text(original[: original.index("  - id: hotline")])
+    assert cli("catalog", "update", "--root", str(project))[0] == 0
+    for lang in TRANSLATED:
+        catalog = read_catalog(po_path(project, lang), project, lang)
+        assert catalog.get("To report immigration enforcement activity, call the hotline at "
+                           "1-800-555-0100.", context="CO/hotline") is None
+    sheet.write_text(original)
+    assert cli("catalog", "update", "--root", str(project))[0] == 0
+    for lang in TRANSLATED:
+        catalog = read_catalog(po_path(project, lang), project, lang)
+        back = catalog.get("To report immigration enforcement activity, call the hotline at "
+                           "1-800-555-0100.", context="CO/hotline")
+        assert back is not None and not back.fuzzy, lang
+        assert back.string.startswith(f"{lang.upper()}: To report"), lang
+        assert not catalog.obsolete
+    assert cli("check", "--root", str(project), "--today", TODAY.isoformat())[0] == 0

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, TODAY
 from handouts.check import RULES
-from handouts.qa import TOKEN_RULES, WARNING_RULES
+from handouts.qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
 
 EXPECT = re.compile(r"#\s*expect\[(?P<rule>[a-z-]+)\]:\s*(?P<fragment>.*)$")
 TARGET = re.compile(r"^#\s*file:\s*(?P<path>\S+)")
@@ -21,7 +21,8 @@ CASES = sorted((DATA / "rules").glob("*.yaml")) + sorted((DATA / "bad").glob("*.
 def expectations(path: Path) -> tuple[str, list[tuple[int, str, str]]]:
     target = "sheets/CO.yaml"
     expected = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
         if match := TARGET.match(line):
             target = match["path"]
         if match := EXPECT.search(line):
@@ -36,7 +37,7 @@ def test_case_produces_its_problems(case: Path, project: Path,
                                     cli: Callable[..., tuple[int, str, str]]) -> None:
     target, expected = expectations(case)
     assert expected, f"{case.name} marks no expected problem"
-    (project / target).write_text(case.read_text())
+    (project / target).write_bytes(case.read_bytes())
     code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
     lines = (out + err).splitlines()
     assert code == 1
@@ -53,7 +54,9 @@ def test_every_rule_has_a_fixture_or_a_dedicated_test() -> None:
     covered |= {"translation-missing", "translation-fuzzy", "catalog-missing", "catalog-syntax",
                 "unknown-state", "render-failed", "page-overflow"}
     # Translation QA rules: tests/test_qa.py edits real catalogs to trigger each one.
-    covered |= set(TOKEN_RULES.values()) | set(WARNING_RULES)
+    covered |= set(TOKEN_RULES.values()) | set(WARNING_RULES) | {CONTROL_RULE}
+    # Limits: tests/test_limits.py builds oversized input in code rather than as files.
+    covered |= {"file-too-large", "file-unreadable", "too-many-claims", "text-too-long"}
     assert set(RULES) - covered == set()
 
 

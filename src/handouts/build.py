@@ -80,6 +80,8 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
     report.extend(check_content(project, today))
     ui = extract_template_messages(root)
     for state in project.state_codes():
+        if state in project.broken:
+            continue
         for lang in langs:
             report.extend(translation_problems(project, state, lang, ui))
     return project, report

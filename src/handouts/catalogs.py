@@ -205,7 +205,17 @@ def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
 
 
 def update_catalog(old: Catalog, template: Catalog) -> Catalog:
-    """Merge ``template`` into ``old``, keeping every translation (changed ones become fuzzy)."""
+    """Merge ``template`` into ``old``, keeping every translation (changed ones become fuzzy).
+
+    A claim that was removed (kept as obsolete) and comes back gets its translation back, as it
+    was: Babel's update alone would start it empty.
+    """
+    for stale in list(old.obsolete.values()):
+        if template.get(stale.id, context=stale.context) is not None and stale.string:
+            old[stale.id] = stale  # back among the active messages; update() then keeps it
+            for key, value in list(old.obsolete.items()):
+                if value is stale:
+                    del old.obsolete[key]
     by_context = {m.context: m for m in old if m.id and m.context and m.string}
     old.update(template, update_creation_date=True)
     for message in old:

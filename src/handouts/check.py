@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 
 from .errors import Problem
 from .loader import Project
-from .models import MAX_QUOTE_CHARS, Claim, Include, Source
-from .qa import TOKEN_RULES, WARNING_RULES
+from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
+from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
+from .tokens import forbidden_controls
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
 RULES: dict[str, str] = {
     "yaml-syntax": "the file is not valid YAML",
+    "yaml-tag": "a YAML tag (!!python/object, !custom): content is plain data",
+    "yaml-merge-key": "a YAML merge key (<<)",
+    "file-too-large": "a content file over the size or node limit",
+    "file-unreadable": "a content file cannot be read",
     "duplicate-key": "a key appears twice in one mapping",
     "unknown-key": "a key the format does not define",
     "missing-field": "a required key is absent",
@@ -48,7 +53,12 @@ RULES: dict[str, str] = {
     **{rule: f"a translation's {kind}s differ from the English"
        for kind, rule in TOKEN_RULES.items()},
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
+    CONTROL_RULE: "a translation holds control or bidi-override characters",
     "settings-invalid": "sources_url is not an https address with {state}",
+    "text-control-chars": "control or bidi-override characters in printed text",
+    "contact-website-not-https": "a contact's website is not https",
+    "too-many-claims": f"a sheet has more than {MAX_CLAIMS} claims",
+    "text-too-long": f"a claim is over {MAX_TEXT_CHARS} characters",
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
     "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
@@ -98,6 +108,11 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
                 problems.append(Problem(
                     entry.path, entry.line, "include-unknown",
                     f"no federal claim {entry.include!r} in sheets/US.yaml", state=state))
+        if len(sheet.claims) > MAX_CLAIMS:
+            problems.append(Problem(sheet.path, sheet.line_of("claims"), "too-many-claims",
+                                    f"{len(sheet.claims)} entries (limit {MAX_CLAIMS})",
+                                    state=state))
+            continue
         for claim in project.printed_claims(state):
             problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
     return problems
@@ -124,7 +139,12 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         yield Problem(claim.path, claim.line_of("checked"), "claim-stale",
                       f"{claim.key}: last checked {claim.checked}, re-check was due {claim.due} "
                       f"(every {claim.recheck_interval} days)")
+    if len(claim.text) > MAX_TEXT_CHARS:
+        yield Problem(claim.path, claim.line_of("text"), "text-too-long",
+                      f"{claim.key}: {len(claim.text)} characters (limit {MAX_TEXT_CHARS})")
+    yield from _controls(claim.text, claim.path, claim.line_of("text"), claim.key)
     for citation in claim.citations:
+        yield from _controls(citation.quote, citation.path, citation.line_of("quote"), claim.key)
         source = project.sources.get(citation.source)
         if source is None:
             yield Problem(citation.path, citation.line_of("source"), "citation-unknown-source",
@@ -142,6 +162,13 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
                           f"{claim.key}: quote is {len(citation.quote)} characters "
                           f"(limit {MAX_QUOTE_CHARS})")
     contact = claim.contact
+    if contact is not None and contact.website and not contact.website.startswith("https://"):
+        yield Problem(contact.path, contact.line_of("website"), "contact-website-not-https",
+                      f"{claim.key}: website must start with https:// ({contact.website})")
+    if contact is not None:
+        for name in ("organization", "phone", "website"):
+            yield from _controls(getattr(contact, name) or "", contact.path,
+                                 contact.line_of(name), claim.key)
     if contact is not None and contact.phone and claim.citations:
         digits = _digits(contact.phone)
         if not any(digits in _digits(c.quote) for c in claim.citations):
@@ -149,11 +176,22 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
                           f"{claim.key}: phone {contact.phone} appears in none of the quotes")
 
 
+def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
+    found = forbidden_controls(text)
+    if found:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+        yield Problem(path, line, "text-control-chars",
+                      f"{label}: invisible control characters could reorder text ({codes})")
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
 def _source_rules(source: Source) -> Iterator[Problem]:
+    for name in ("title", "publisher", "url"):
+        yield from _controls(getattr(source, name), source.path, source.line_of(name),
+                             f"source {source.id!r}")
     missing = [name for name in ("title", "publisher", "url", "accessed")
                if not getattr(source, name)]
     if missing:

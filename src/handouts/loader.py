@@ -52,6 +52,8 @@ class Project:
     states: dict[str, StateFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
+    #: States whose sheet could not be loaded at all: blocked, and not checked further.
+    broken: set[str] = field(default_factory=set)
     #: True when every state was loaded (only then can a source be called unused).
     complete: bool = True
     #: Every source and claim as loaded, duplicates included, for the duplicate-id rule.
@@ -74,8 +76,9 @@ class Project:
         return claims
 
 
-class _DuplicateKey(Exception):
-    pass
+#: The only YAML types content may use (what PyYAML's resolver gives untagged values).
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+               ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 
 def _relpath(path: Path, root: Path) -> str:
@@ -100,6 +103,10 @@ class _Composer:
         if self.count > MAX_NODES:
             raise LoadError(f"more than {MAX_NODES} YAML nodes (aliases expanded)")
         self.lines.setdefault(key, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            # Content is plain data: a tag such as !!python/object names code, not data.
+            self._problem(node, "yaml-tag", f"{_dotted(key)}: tag {node.tag!r} is not allowed")
+            return None
         if isinstance(node, yaml.MappingNode):
             data: dict[Any, Any] = {}
             first_line: dict[Any, int] = {}
@@ -126,7 +133,13 @@ class _Composer:
             return data
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, key + (i,)) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node)
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
+            # e.g. 2026-02-30: looks like a date to YAML, is not one.
+            reason = getattr(exc, "problem", None) or str(exc)
+            self._problem(node, "invalid-value", f"{_dotted(key)}: {node.value!r}: {reason}")
+            return node.value
 
     def _problem(self, node: yaml.Node, rule: str, message: str) -> None:
         self.problems.append(Problem(self.relpath, node.start_mark.line + 1, rule, message))
@@ -152,7 +165,8 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, {}, [Problem(relpath, 1, "yaml-syntax", f"not UTF-8 text: {exc.reason}")]
+        line = raw[:exc.start].count(b"\n") + 1
+        return None, {}, [Problem(relpath, line, "yaml-syntax", f"not UTF-8 text: {exc.reason}")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -309,7 +323,9 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
         # A state file that does not load blocks that state only.
         project.problems += [_scoped(p, code) for p in problems]
         if sheet is None:
+            # Keep the state listed (so it is reported as blocked), with nothing to print.
             project.states.setdefault(code, StateFile(state=code, name=code))
+            project.broken.add(code)
             continue
         if sheet.state != code:
             project.problems.append(Problem(

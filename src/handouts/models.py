@@ -28,6 +28,9 @@ RECHECK_DAYS_TIME_SENSITIVE = 90
 RECHECK_DAYS_DEFAULT = 365
 #: Longest quote accepted: a citation supports a claim with a sentence, not a page.
 MAX_QUOTE_CHARS = 400
+#: Caps that keep a hostile sheet from making a build run for minutes (a handout is 2 pages).
+MAX_TEXT_CHARS = 1200
+MAX_CLAIMS = 60
 
 
 class Node(BaseModel):

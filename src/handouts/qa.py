@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from .tokens import extract_tokens, normalize_digits
+from .tokens import extract_tokens, forbidden_controls, normalize_digits
 
 #: Rule id per kind of protected token (all errors).
 TOKEN_RULES = {
@@ -23,6 +23,7 @@ TOKEN_RULES = {
     "placeholder": "translation-placeholder",
     "markup": "translation-markup",
 }
+CONTROL_RULE = "translation-control"
 WARNING_RULES = {
     "translation-identical": "the translation is the English text unchanged",
     "translation-length": "the translation is much longer or shorter than the English",
@@ -45,6 +46,10 @@ def _allowed_month_numbers(english: str) -> Counter[str]:
 
 def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     """Yield (severity, rule, message) for each difference between English and translation."""
+    controls = [c for c in forbidden_controls(translation) if c not in "\u200e\u200f"]
+    if controls:
+        codes = ", ".join(f"U+{ord(c):04X}" for c in controls)
+        yield "error", "translation-control", f"invisible control characters ({codes})"
     source, target = extract_tokens(english), extract_tokens(translation)
     for kind, rule in TOKEN_RULES.items():
         want, got = source[kind], target[kind]

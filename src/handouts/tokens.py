@@ -60,3 +60,17 @@ def extract_tokens(text: str) -> dict[str, Counter[str]]:
     if kind_phone := found["phone"]:
         found["phone"] = Counter(re.sub(r"\D", "", p) for p in kind_phone.elements())
     return found
+
+
+#: Bidi embedding/override/isolate controls: in content they could make text display in an
+#: order other than the one that was reviewed (U+202E turns "evil" into "live").
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def forbidden_controls(text: str) -> list[str]:
+    """Control characters (other than newline and tab) and bidi controls in ``text``."""
+    found: dict[str, None] = {}
+    for char in text:
+        if char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+            found[char] = None
+    return list(found)
