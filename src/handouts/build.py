@@ -15,11 +15,21 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogs import Lookup, extract_template_messages, load_lookup, translation_problems
+from babel.messages.catalog import Catalog
+
+from .cache import assets_digest, cache_key, forget, is_fresh, record
+from .catalogs import (
+    Lookup,
+    UiMessage,
+    extract_template_messages,
+    load_lookup,
+    open_catalog,
+    translation_problems,
+)
 from .check import Report, check_content
 from .errors import BuildError, Problem, RenderError, SheetsError
 from .fonts import uncovered_characters, visible_text
-from .languages import LANGUAGES
+from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .output import write_atomic
 from .pdf import write_pdf
@@ -55,6 +65,8 @@ class Outcome:
     """How many type steps down it took to fit (0: none)."""
     blockers: list[Problem] = field(default_factory=list)
     removed_stale: bool = False
+    unchanged: bool = False
+    """Skipped: the PDF on disk was built from exactly these inputs."""
     previews: list[Path] = field(default_factory=list)
 
     @property
@@ -72,19 +84,35 @@ class BuildResult:
         return all(o.written for o in self.outcomes) and not self.report.errors
 
 
+@dataclass
+class Checked:
+    """The loaded content, every problem found, and the catalogs read on the way."""
+
+    project: Project
+    report: Report
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    ui: list[UiMessage] = field(default_factory=list)
+
+
 def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
-                  today: dt.date) -> tuple[Project, Report]:
+                  today: dt.date) -> Checked:
     """Load the content and run every rule for the requested states and languages."""
     project = load_project(root, list(states) if states else None)
-    report = Report()
-    report.extend(check_content(project, today))
-    ui = extract_template_messages(root)
-    for state in project.state_codes():
-        if state in project.broken:
+    checked = Checked(project, Report(), ui=extract_template_messages(root))
+    checked.report.extend(check_content(project, today))
+    for lang in langs:
+        if lang == SOURCE_LANGUAGE:
             continue
-        for lang in langs:
-            report.extend(translation_problems(project, state, lang, ui))
-    return project, report
+        catalog, problems = open_catalog(root, lang)
+        checked.report.extend(problems)
+        if catalog is None:
+            continue
+        checked.catalogs[lang] = catalog
+        for state in project.state_codes():
+            if state not in project.broken:
+                checked.report.extend(
+                    translation_problems(project, state, lang, checked.ui, catalog))
+    return checked
 
 
 def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:
@@ -182,14 +210,28 @@ def _render_all(project: Project, targets: list[Target], jobs: int) -> list[_Ren
 
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
                    papers: Sequence[str], today: dt.date, jobs: int = 1,
-                   print_shop: bool = False, previews: bool = False) -> BuildResult:
-    project, report = check_project(root, states, langs, today)
+                   print_shop: bool = False, previews: bool = False,
+                   force: bool = False) -> BuildResult:
+    checked = check_project(root, states, langs, today)
+    project, report = checked.project, checked.report
     targets = [Target(state, lang, paper, print_shop)
                for state in project.state_codes() for lang in langs for paper in papers]
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
                 for t in targets}
-    todo = [t for t, outcome in outcomes.items() if not outcome.blockers]
+    assets = assets_digest(root)
+    keys: dict[Target, str] = {}
+    todo = []
+    for target, outcome in outcomes.items():
+        if outcome.blockers:
+            continue
+        keys[target] = cache_key(project, target.state, target.lang, target.paper,
+                                 target.print_shop, checked.catalogs.get(target.lang),
+                                 checked.ui, assets)
+        if not force and is_fresh(root, target.relpath(), keys[target]):
+            outcome.unchanged = True
+        else:
+            todo.append(target)
     rendered: list[tuple[Outcome, bytes]] = []
     for result in _render_all(project, todo, jobs):
         outcome = outcomes[result.target]
@@ -200,15 +242,22 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         else:
             outcome.pages, outcome.fit = result.pages, result.fit
             rendered.append((outcome, result.data))
-    for outcome in outcomes.values():
-        if outcome.blockers and outcome.path.exists():
-            outcome.path.unlink()
-            outcome.removed_stale = True
-    for outcome, data in rendered:
-        write_atomic(outcome.path, data)
-    if previews:
-        for outcome, _data in rendered:
-            outcome.previews = write_previews(root, outcome.target)
+    try:
+        for outcome in outcomes.values():
+            if outcome.blockers:
+                forget(root, outcome.target.relpath())
+                if outcome.path.exists():
+                    outcome.path.unlink()
+                    outcome.removed_stale = True
+        for outcome, data in rendered:
+            write_atomic(outcome.path, data)
+            record(root, outcome.target.relpath(), keys[outcome.target], data)
+        if previews:
+            for outcome, _data in rendered:
+                outcome.previews = write_previews(root, outcome.target)
+    except OSError as exc:
+        raise BuildError(f"cannot write under {BUILD_DIR}/: {exc.strerror or exc} "
+                         f"({exc.filename or BUILD_DIR})") from exc
     return BuildResult(report, list(outcomes.values()))
 
 

@@ -342,24 +342,26 @@ class Lookup:
         return self._find(message, context)
 
 
-def translation_problems(project: Project, state: str, lang: str,
-                         ui: list[UiMessage]) -> list[Problem]:
-    """What would make the ``state`` handout in ``lang`` print missing or outdated text."""
-    if lang == SOURCE_LANGUAGE:
-        return []
-    root = project.root
+def open_catalog(root: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
+    """Read ``lang``'s catalog once for the whole check; a missing or broken one blocks it."""
     path = po_path(root, lang)
     rel = _rel(path, root)
     if lang not in LANGUAGES:
-        return [Problem(TRANSLATIONS_DIR, 1, "catalog-missing",
-                        f"{lang}: not a configured language", lang=lang)]
+        return None, [Problem(TRANSLATIONS_DIR, 1, "catalog-missing",
+                              f"{lang}: not a configured language", lang=lang)]
     if not path.exists():
-        return [Problem(rel, 1, "catalog-missing",
-                        f"no catalog for {lang}; run `sheets catalog update`", lang=lang)]
+        return None, [Problem(rel, 1, "catalog-missing",
+                              f"no catalog for {lang}; run `sheets catalog update`", lang=lang)]
     try:
-        catalog = read_catalog(path, root, lang)
+        return read_catalog(path, root, lang), []
     except CatalogError as exc:
-        return [Problem(rel, exc.line, "catalog-syntax", exc.reason, lang=lang)]
+        return None, [Problem(rel, exc.line, "catalog-syntax", exc.reason, lang=lang)]
+
+
+def translation_problems(project: Project, state: str, lang: str, ui: list[UiMessage],
+                         catalog: Catalog) -> list[Problem]:
+    """What would make the ``state`` handout in ``lang`` print missing or outdated text."""
+    rel = _rel(po_path(project.root, lang), project.root)
     # Template strings print on every state's handout, so their problems block the language.
     wanted = [(msgid, context, context or repr(msgid), state if context else None)
               for msgid, context in printed_messages(project, state, ui)]

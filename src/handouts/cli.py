@@ -106,7 +106,7 @@ def check(
     from .build import check_project
 
     try:
-        _project, report = check_project(root, _states(state), _langs(lang), _today(today))
+        report = check_project(root, _states(state), _langs(lang), _today(today)).report
     except SheetsError as exc:
         raise _fail(exc) from exc
     if fmt is Format.json:
@@ -134,6 +134,9 @@ def build(
     = False,
     png: Annotated[bool, typer.Option(
         "--png", help="Also write page images under build/XX/preview/ (needs pdftoppm).")]
+    = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild every handout, even those whose inputs did not change.")]
     = False,
     release: Annotated[bool, typer.Option(
         "--release", help="Refuse languages whose translation no qualified translator has "
@@ -163,13 +166,15 @@ def build(
     try:
         result = build_handouts(root, _states(state, all_states), langs,
                                 list(dict.fromkeys(papers)), _today(today), jobs,
-                                print_shop, png)
+                                print_shop, png, force)
     except SheetsError as exc:
         raise _fail(exc) from exc
     _print_problems(result.report.problems)
     for outcome in result.outcomes:
         rel = outcome.target.relpath()
-        if outcome.written:
+        if outcome.unchanged:
+            typer.echo(f"unchanged {rel}")
+        elif outcome.written:
             smaller = f", type step {outcome.fit}" if outcome.fit else ""
             typer.echo(f"wrote   {rel} ({outcome.pages} pages{smaller})")
             for image in outcome.previews:
@@ -281,23 +286,16 @@ def catalog_stats(
     """Per language and state: translated, fuzzy and missing strings, and whether that
     handout can print now."""
     from .build import check_project
-    from .catalogs import (
-        count_entries,
-        extract_template_messages,
-        po_path,
-        printed_messages,
-        read_catalog,
-    )
+    from .catalogs import count_entries, printed_messages
 
     langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE]
     try:
-        project, report = check_project(root, _states(state), langs, _today(today))
-        ui = extract_template_messages(root)
+        checked = check_project(root, _states(state), langs, _today(today))
+        project, report, ui = checked.project, checked.report, checked.ui
         typer.echo(f"{'lang':<8} {'state':<5} {'translated':>10} {'fuzzy':>6} {'missing':>8}"
                    "  printable")
         for code in langs:
-            path = po_path(root, code)
-            catalog = read_catalog(path, root, code) if path.exists() else None
+            catalog = checked.catalogs.get(code)
             for st in project.state_codes():
                 counts = count_entries(catalog, printed_messages(project, st, ui))
                 printable = "yes" if not report.blockers(st, code) else "NO"

@@ -13,18 +13,28 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
 
 @cache
+def family_files(family: str) -> tuple[Path, ...]:
+    """Files of an installed font family, regular face first (empty if not installed)."""
+    if shutil.which("fc-list") is None:
+        return ()
+    found: list[str] = []
+    for query in (f"{family}:style=Regular", family):
+        out = subprocess.run(["fc-list", query, "file"], capture_output=True, text=True,
+                             check=False).stdout
+        found += sorted(line.split(":")[0] for line in out.splitlines() if line.strip())
+    return tuple(Path(p) for p in dict.fromkeys(found))
+
+
+@cache
 def family_charset(family: str) -> frozenset[int]:
     """Code points of the regular face of an installed font family (empty if not installed)."""
-    if shutil.which("fc-list") is None:
-        return frozenset()
-    out = subprocess.run(["fc-list", f"{family}:style=Regular", "file"], capture_output=True,
-                         text=True, check=False).stdout
-    files = sorted(line.split(":")[0] for line in out.splitlines() if line.strip())
+    files = family_files(family)
     if not files:
         return frozenset()
     # fontNumber=0: the first face of a collection (.ttc); CJK collections share one cmap.

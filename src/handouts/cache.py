@@ -1,0 +1,94 @@
+"""Incremental builds: each PDF is rebuilt only when something it prints has changed.
+
+An output's key hashes exactly its inputs: the claims and sources it prints, the catalog entries
+it uses, the state's name, the templates and stylesheet, the files of its fonts, the paper, and
+the versions of this package and WeasyPrint. The key is recorded (with the PDF's own hash) only
+after the PDF has been renamed into place, so an interrupted build can never leave a record
+that vouches for a PDF it did not write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from . import __version__
+from .catalogs import TEMPLATES_DIR, UiMessage, printed_messages
+from .fonts import family_files
+from .languages import LANGUAGES
+from .loader import Project
+from .output import write_atomic
+
+CACHE_DIR = "build/.cache"
+
+
+@cache
+def _weasyprint_version() -> str:
+    return version("weasyprint")
+
+
+def assets_digest(root: Path) -> str:
+    """Templates and stylesheets: every handout depends on all of them."""
+    digest = hashlib.sha256()
+    for path in sorted((root / TEMPLATES_DIR).iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(project: Project, state: str, lang: str, paper: str, print_shop: bool,
+              catalog: Catalog | None, ui: list[UiMessage], assets: str) -> str:
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        digest.update(json.dumps(parts, ensure_ascii=False, default=str).encode() + b"\n")
+
+    add(__version__, _weasyprint_version(), assets, state, lang, paper, print_shop,
+        project.settings.sources_url)
+    for family in LANGUAGES[lang].fonts:
+        files = family_files(family)
+        add(family, [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files])
+    cited: dict[str, None] = {}
+    for claim in project.printed_claims(state):
+        add(claim.key, claim.model_dump(mode="json"))
+        for citation in claim.citations:
+            cited[citation.source] = None
+    for source_id in cited:
+        source = project.sources.get(source_id)
+        add(source_id, source.model_dump(mode="json") if source else None)
+    if catalog is not None:
+        for msgid, context in printed_messages(project, state, ui):
+            found = catalog.get(msgid, context=context)
+            add(context, msgid, found.string if found else None)
+    else:
+        add(project.states[state].name)
+    return digest.hexdigest()
+
+
+def _record_path(root: Path, relpath: str) -> Path:
+    return root / CACHE_DIR / (relpath.replace("/", "__") + ".json")
+
+
+def is_fresh(root: Path, relpath: str, key: str) -> bool:
+    """The PDF exists, was written for exactly this key, and is the file we wrote."""
+    record, pdf = _record_path(root, relpath), root / relpath
+    try:
+        saved = json.loads(record.read_text())
+        return bool(saved["key"] == key
+                    and saved["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def record(root: Path, relpath: str, key: str, data: bytes) -> None:
+    payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+    write_atomic(_record_path(root, relpath), json.dumps(payload).encode())
+
+
+def forget(root: Path, relpath: str) -> None:
+    _record_path(root, relpath).unlink(missing_ok=True)
