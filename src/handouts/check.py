@@ -46,6 +46,7 @@ RULES: dict[str, str] = {
     "date-in-future": "a checked, accessed or published date after today",
     "include-unknown": "a sheet includes a federal claim that does not exist",
     "source-unused": "a source no claim cites (warning)",
+    "duplicate-url": "two source ids for one URL (warning)",
     "catalog-missing": "no catalog for a requested language",
     "catalog-syntax": "a catalog cannot be read",
     "translation-missing": "a printed string has no translation",
@@ -220,6 +221,13 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
                           f"{first[source.id].path}:{first[source.id].line}")
         else:
             first[source.id] = source
+    by_url: dict[str, Source] = {}
+    for source in project.all_sources:
+        other = by_url.setdefault(source.url, source)
+        if other is not source and other.id != source.id and source.url:
+            yield Problem(source.path, source.line_of("url"), "duplicate-url",
+                          f"source {source.id!r} has the URL of {other.id!r} "
+                          f"({other.path}:{other.line}); cite one id", severity="warning")
     seen: dict[str, Claim] = {}
     for claim in project.all_claims:
         if claim.key in seen:
