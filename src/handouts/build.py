@@ -32,7 +32,7 @@ from .fonts import uncovered_characters, visible_text
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .output import write_atomic
-from .pdf import write_pdf
+from .pdf import lay_out, write_document
 from .render import FIT_STEPS, MAX_PAGES, render_html
 
 BUILD_DIR = "build"
@@ -146,9 +146,10 @@ def _render_fitting(project: Project, target: Target,
             if missing:
                 shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
                 raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
-        data, pages = write_pdf(html, project.root / "templates")
+        document = lay_out(html, project.root / "templates")
+        pages = len(document.pages)
         if pages <= MAX_PAGES:
-            return data, pages, fit
+            return write_document(document, html), pages, fit
     raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
                        f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
 

@@ -63,27 +63,47 @@ def _weasyprint_warnings() -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def write_pdf(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> tuple[bytes, int]:
-    """Render ``html`` to PDF bytes; return them and the page count.
+def _raise_on_warnings(records: list[logging.LogRecord]) -> None:
+    if records:
+        messages = "; ".join(record.getMessage() for record in records)
+        raise RenderError(f"WeasyPrint reported a problem: {messages}")
 
-    The PDF identifier is derived from the HTML so the same input gives byte-identical output.
+
+def lay_out(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> Any:
+    """Lay ``html`` out into pages (WeasyPrint's Document) without writing a PDF.
+
+    Page fitting only needs the page count, so a layout that turns out too long is thrown away
+    before paying for font subsetting and PDF writing.
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _make_fetcher([base_dir, *allowed, *FONT_DIRS])
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     with _weasyprint_warnings() as records:
         try:
             document = HTML(string=html, base_url=str(base_dir) + "/",
                             url_fetcher=fetcher).render()
-            # PDF/UA-1: tagged, with title and language, so screen readers follow the
-            # logical reading order (right-to-left included).
-            data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
         except FatalURLFetchingError as exc:
             raise RenderError(f"{exc}: {exc.__cause__}") from exc
-    if records:
-        messages = "; ".join(record.getMessage() for record in records)
-        raise RenderError(f"WeasyPrint reported a problem: {messages}")
+    _raise_on_warnings(records)
+    return document
+
+
+def write_document(document: Any, html: str) -> bytes:
+    """Write a laid-out document as PDF/UA-1 (tagged, with title and language, so screen
+    readers follow the logical reading order, right-to-left included).
+
+    The PDF identifier is derived from the HTML so the same input gives byte-identical output.
+    """
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    with _weasyprint_warnings() as records:
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+    _raise_on_warnings(records)
     assert isinstance(data, bytes)
-    return data, len(document.pages)
+    return data
+
+
+def write_pdf(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> tuple[bytes, int]:
+    """Render ``html`` to PDF bytes; return them and the page count."""
+    document = lay_out(html, base_dir, allowed)
+    return write_document(document, html), len(document.pages)

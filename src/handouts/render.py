@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -174,7 +175,9 @@ def isolate(text: str, rtl: bool = False) -> Markup:
     return out + escape(text[end:])
 
 
+@lru_cache(maxsize=64)
 def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
+    """One environment per (project, language): templates are compiled once per process."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
         autoescape=True,
