@@ -201,6 +201,24 @@ def doctor() -> None:
     raise typer.Exit(1 if missing_required else 0)
 
 
+@app.command()
+def schema(
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; exit 1 if a schema is out of date.")] = False,
+    root: RootOpt = Path("."),
+) -> None:
+    """Write JSON Schemas of the content files to schemas/ (for editors and CI)."""
+    from .schemas import outdated_schemas, write_schemas
+
+    if check_only:
+        stale = outdated_schemas(root)
+        for path in stale:
+            typer.echo(f"{path.relative_to(root)}: out of date; run `sheets schema`")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_schemas(root):
+        typer.echo(f"wrote {path.relative_to(root)}")
+
+
 @catalog_app.command("extract")
 def catalog_extract(
     check_only: Annotated[bool, typer.Option(
