@@ -201,6 +201,46 @@ def doctor() -> None:
     raise typer.Exit(1 if missing_required else 0)
 
 
+@app.command("verify-sources")
+def verify_sources_command(
+    state: StateOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 15.0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Requests at a time.")] = 4,
+    report: Annotated[Path, typer.Option(help="Where to write the JSON report.")]
+    = Path("build/verify-sources.json"),
+    update: Annotated[bool, typer.Option(
+        "--update-accessed", help="Set `accessed` to today on sources whose every quote was "
+        "found (edits only that line; comments are kept).")] = False,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Fetch every cited page (needs the internet) and check that each quote is still there.
+
+    Never part of build or check. Exit 1 if a quote is not found or a page is unreachable.
+    """
+    from .loader import load_project
+    from .verify import update_accessed, verify_sources, write_report
+
+    try:
+        project = load_project(root, _states(state))
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    result = verify_sources(project, _states(state), timeout, jobs)
+    for finding in result.findings:
+        text = f"{finding.path}:{finding.line}: {finding.result}: {finding.claim} <{finding.url}>"
+        if finding.detail:
+            text += f" ({finding.detail})"
+        typer.echo(text, err=finding.result in ("quote-not-found", "unreachable"))
+        if finding.closest:
+            typer.echo(f"    closest: {finding.closest[:200]}", err=True)
+    write_report(result, root / report)
+    typer.echo(f"report: {report}")
+    if update:
+        for source_id in update_accessed(project, result, _today(today)):
+            typer.echo(f"accessed updated: {source_id}")
+    raise typer.Exit(1 if result.failed else 0)
+
+
 @app.command()
 def schema(
     check_only: Annotated[bool, typer.Option(

@@ -66,6 +66,8 @@ class Source(Node):
     published: dt.date | None = Field(None, description="The source's own date, if known.")
     accessed: dt.date | None = Field(None, description="When we last read it.")
     kind: SourceKind = Field(description="What sort of source it is.")
+    archive_url: str | None = Field(
+        None, description="An archived copy (e.g. a web archive), tried when the page fails.")
 
 
 class Citation(Node):
