@@ -78,6 +78,7 @@ class Outcome:
 class BuildResult:
     report: Report
     outcomes: list[Outcome]
+    project: Project
 
     @property
     def ok(self) -> bool:
@@ -259,7 +260,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     except OSError as exc:
         raise BuildError(f"cannot write under {BUILD_DIR}/: {exc.strerror or exc} "
                          f"({exc.filename or BUILD_DIR})") from exc
-    return BuildResult(report, list(outcomes.values()))
+    return BuildResult(report, list(outcomes.values()), project)
 
 
 def write_previews(root: Path, target: Target, dpi: int = 80) -> list[Path]:

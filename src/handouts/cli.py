@@ -201,6 +201,30 @@ def doctor() -> None:
     raise typer.Exit(1 if missing_required else 0)
 
 
+@app.command()
+def site(
+    lang: LangOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Handouts at a time.")]
+    = os.cpu_count() or 1,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Build every handout (Letter and A4), then write build/site/: an index of every edition
+    and a sources page per state. Blocked handouts are listed with the reason."""
+    from .build import build_handouts
+    from .site import write_site
+
+    try:
+        langs = _langs(lang)
+        result = build_handouts(root, None, langs, ["letter", "a4"], _today(today), jobs)
+        index = write_site(result.project, result, langs)
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    blocked = [o for o in result.outcomes if not o.written]
+    typer.echo(f"wrote {index.relative_to(root)} ({len(result.outcomes) - len(blocked)} PDFs, "
+               f"{len(blocked)} blocked)")
+
+
 @app.command("verify-sources")
 def verify_sources_command(
     state: StateOpt = None,
