@@ -30,3 +30,17 @@ def test_doctor_reports_each_language(cli: Cli) -> None:
     code, out, _err = cli("doctor")
     assert "font for es" in out and "HarfBuzz subsetting" in out
     assert code in (0, 1)
+
+
+def test_check_never_imports_weasyprint(project: object) -> None:
+    # The check must stay instant: WeasyPrint (about a second to import) is for rendering only.
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from handouts.cli import app\n"
+        f"result = CliRunner().invoke(app, ['check', '--root', {str(project)!r}, "
+        "'--today', '2026-03-01'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'weasyprint' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
