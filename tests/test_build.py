@@ -314,3 +314,17 @@ def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> 
     assert "Tagged:          yes" in info
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
     assert "Title:           AR: Your benefits data" in info
+
+
+def test_json_and_quiet_output(project: Path, cli: Cli) -> None:
+    import json
+
+    code, out, _err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "--format",
+                          "json", "--root", str(project), "--today", TODAY.isoformat())
+    report = json.loads(out)
+    assert code == 0 and report["problems"] == []
+    assert [(o["path"], o["status"], o["pages"]) for o in report["outputs"]] == [
+        ("build/CO/CO-en-letter.pdf", "written", 1), ("build/CO/CO-es-letter.pdf", "written", 1)]
+    code, out, err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "-q",
+                         "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 0 and out == "" and "0 written, 2 unchanged, 0 blocked" in err

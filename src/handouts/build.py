@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,22 +198,38 @@ def _render_in_worker(target: Target) -> _Rendered:
     return _worker(target)
 
 
-def _render_all(project: Project, targets: list[Target], jobs: int) -> list[_Rendered]:
+Progress = Callable[[Target], None]
+
+
+def _render_all(project: Project, targets: list[Target], jobs: int,
+                progress: Progress | None = None) -> list[_Rendered]:
+    results = []
     if jobs <= 1 or len(targets) <= 1:
         renderer = _Renderer(project)
-        return [renderer(target) for target in targets]
+        for target in targets:
+            results.append(renderer(target))
+            if progress:
+                progress(target)
+        return results
     states = sorted({t.state for t in targets})
     # Each worker loads the content and catalogs once, then renders many handouts; the
     # parent keeps every PDF in memory and writes only after all were rendered.
     with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), initializer=_start_worker,
                              initargs=(project.root, states)) as pool:
-        return list(pool.map(_render_in_worker, targets))
+        for result in pool.map(_render_in_worker, targets):
+            results.append(result)
+            if progress:
+                progress(result.target)
+    return results
 
 
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
                    papers: Sequence[str], today: dt.date, jobs: int = 1,
                    print_shop: bool = False, previews: bool = False,
-                   force: bool = False) -> BuildResult:
+                   force: bool = False, progress: Progress | None = None,
+                   planned: Callable[[int], None] | None = None) -> BuildResult:
+    """Check, then render what changed, then write. ``planned`` hears how many handouts will be
+    rendered and ``progress`` each one as it is done (for a progress bar)."""
     checked = check_project(root, states, langs, today)
     project, report = checked.project, checked.report
     targets = [Target(state, lang, paper, print_shop)
@@ -235,7 +251,9 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         else:
             todo.append(target)
     rendered: list[tuple[Outcome, bytes]] = []
-    for result in _render_all(project, todo, jobs):
+    if planned:
+        planned(len(todo))
+    for result in _render_all(project, todo, jobs, progress):
         outcome = outcomes[result.target]
         if result.rule:
             outcome.blockers = [Problem(result.target.relpath(), 1, result.rule, result.message,

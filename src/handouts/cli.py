@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -87,6 +89,28 @@ def _print_problems(problems: list[Problem]) -> None:
             typer.echo(text, err=problem.severity == "error")
 
 
+@contextmanager
+def _progress_bar(disabled: bool) -> Iterator[tuple[Callable[[int], None],
+                                                   Callable[[object], None]]]:
+    """A progress bar on an interactive terminal; silent in CI, pipes and tests."""
+    if disabled or not sys.stderr.isatty():
+        yield (lambda _total: None), (lambda _target: None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[last]}"), transient=True) as bar:
+        task = bar.add_task("rendering", total=0, last="")
+
+        def planned(total: int) -> None:
+            bar.update(task, total=total)
+
+        def advance(target: object) -> None:
+            bar.update(task, advance=1, last=getattr(target, "relpath", lambda: "")())
+
+        yield planned, advance
+
+
 def _fail(exc: SheetsError) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(1)
@@ -138,6 +162,10 @@ def build(
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild every handout, even those whose inputs did not change.")]
     = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only problems, blocked handouts and the summary.")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="text, or json for CI.")]
+    = Format.text,
     release: Annotated[bool, typer.Option(
         "--release", help="Refuse languages whose translation no qualified translator has "
         "reviewed yet (for handouts to be published).")] = False,
@@ -163,26 +191,44 @@ def build(
                        f"{', '.join(unreviewed)} (record the review in languages.py, or "
                        "choose --lang)", err=True)
             raise typer.Exit(1)
-    try:
-        result = build_handouts(root, _states(state, all_states), langs,
-                                list(dict.fromkeys(papers)), _today(today), jobs,
-                                print_shop, png, force)
-    except SheetsError as exc:
-        raise _fail(exc) from exc
+    with _progress_bar(quiet or fmt is Format.json) as (planned, advance):
+        try:
+            result = build_handouts(root, _states(state, all_states), langs,
+                                    list(dict.fromkeys(papers)), _today(today), jobs,
+                                    print_shop, png, force, advance, planned)
+        except SheetsError as exc:
+            raise _fail(exc) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps({
+            "problems": [p.as_dict() for p in result.report.sorted()],
+            "outputs": [{"path": o.target.relpath(), "state": o.target.state,
+                         "lang": o.target.lang, "paper": o.target.paper,
+                         "status": "unchanged" if o.unchanged else "written" if o.written
+                         else "blocked", "pages": o.pages, "type_step": o.fit,
+                         "problems": len(o.blockers)} for o in result.outcomes]},
+            indent=2, ensure_ascii=False))
+        raise typer.Exit(0 if result.ok else 1)
     _print_problems(result.report.problems)
+    counts = {"written": 0, "unchanged": 0, "blocked": 0}
     for outcome in result.outcomes:
         rel = outcome.target.relpath()
         if outcome.unchanged:
-            typer.echo(f"unchanged {rel}")
+            counts["unchanged"] += 1
+            if not quiet:
+                typer.echo(f"unchanged {rel}")
         elif outcome.written:
+            counts["written"] += 1
             smaller = f", type step {outcome.fit}" if outcome.fit else ""
-            typer.echo(f"wrote   {rel} ({outcome.pages} pages{smaller})")
-            for image in outcome.previews:
-                typer.echo(f"preview {image.relative_to(root)}")
+            if not quiet:
+                typer.echo(f"wrote   {rel} ({outcome.pages} pages{smaller})")
+                for image in outcome.previews:
+                    typer.echo(f"preview {image.relative_to(root)}")
         else:
+            counts["blocked"] += 1
             why = f"{len(outcome.blockers)} problem(s)"
             extra = "; removed the older copy" if outcome.removed_stale else ""
             typer.echo(f"blocked {rel}: {why}{extra}", err=True)
+    typer.echo(", ".join(f"{n} {label}" for label, n in counts.items()), err=True)
     raise typer.Exit(0 if result.ok else 1)
 
 
