@@ -91,3 +91,8 @@ def test_warnings_do_not_block(project: Path, cli: Cli) -> None:
                           "--lang", "es")
     assert code == 0
     assert f"{REL.format(lang='es')}:{line}: warning[translation-identical]" in out
+
+
+def test_abbreviated_month_names_may_become_numbers() -> None:
+    assert [r for _s, r, _m in compare("As of Jan. 16, 2026 and Sept. 29, 2025.",
+                                       "截至2026年1月16日和2025年9月29日。", "zh_Hans")] == []

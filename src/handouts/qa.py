@@ -40,8 +40,14 @@ _SENTENCE_END = ".!?。！？።။।۔؟…"
 
 def _allowed_month_numbers(english: str) -> Counter[str]:
     """Month names become numbers in some languages (2025年12月): those numbers are allowed."""
-    words = re.findall(r"[a-z]+", english.lower())
-    return Counter(str(_MONTHS.index(w) + 1) for w in words if w in _MONTHS)
+    numbers: Counter[str] = Counter()
+    for word in re.findall(r"[a-z]+", english.lower()):
+        for index, month in enumerate(_MONTHS):
+            # "December", and the abbreviations "Dec." and "Sept."
+            if word == month or (len(word) >= 3 and month.startswith(word)):
+                numbers[str(index + 1)] += 1
+                break
+    return numbers
 
 
 def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
