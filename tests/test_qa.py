@@ -96,3 +96,8 @@ def test_warnings_do_not_block(project: Path, cli: Cli) -> None:
 def test_abbreviated_month_names_may_become_numbers() -> None:
     assert [r for _s, r, _m in compare("As of Jan. 16, 2026 and Sept. 29, 2025.",
                                        "截至2026年1月16日和2025年9月29日。", "zh_Hans")] == []
+
+
+def test_a_capitalized_repeat_is_not_a_doubled_word() -> None:
+    assert list(compare("In May 2025, the agency agreed.",
+                        "Vào tháng Năm năm 2025, cơ quan đã đồng ý.", "vi")) == []

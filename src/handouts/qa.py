@@ -84,7 +84,8 @@ def _warnings(english: str, translation: str, lang: str) -> Iterator[tuple[str, 
     if len(english) > 20 and not low <= ratio <= high:
         yield "warning", "translation-length", (
             f"{len(translation)} characters for {len(english)} in English")
-    doubled = re.search(r"\b(\w{2,})\s+\1\b", normalize_digits(translation), re.IGNORECASE)
+    # Case-sensitive: "tháng Năm năm 2025" (May 2025) repeats a word legitimately.
+    doubled = re.search(r"\b(\w{2,})\s+\1\b", normalize_digits(translation))
     word = re.escape(doubled.group(1)) if doubled else ""
     if doubled and not re.search(rf"\b{word}\s+{word}\b", english, re.IGNORECASE):
         yield "warning", "translation-doubled-word", f"doubled word {doubled.group(1)!r}"
