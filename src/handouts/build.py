@@ -28,7 +28,7 @@ from .catalogs import (
 )
 from .check import Report, check_content
 from .errors import BuildError, Problem, RenderError, SheetsError
-from .fonts import uncovered_characters, visible_text
+from .fonts import family_files, uncovered_characters, visible_text
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .output import write_atomic
@@ -143,6 +143,10 @@ def _render_fitting(project: Project, target: Target,
         html, _handout = render_html(project, target.state, language, lookup, target.paper, fit,
                                      target.print_shop)
         if fit == 0:
+            absent = [family for family in language.fonts if not family_files(family)]
+            if absent:
+                raise RenderError(f"font {absent[0]!r} is not installed (see `sheets doctor`; "
+                                  "Debian: apt-get install fonts-noto-core fonts-noto-cjk)")
             missing = uncovered_characters(visible_text(html), language.fonts)
             if missing:
                 shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])

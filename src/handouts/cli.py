@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -77,6 +78,10 @@ def _langs(values: list[str] | None) -> list[str]:
 def _states(values: list[str] | None, all_states: bool = False) -> list[str] | None:
     if all_states or not values:
         return None
+    bad = [v for v in values if not re.fullmatch(r"[A-Za-z]{2}", v)]
+    if bad:
+        raise typer.BadParameter(f"{', '.join(map(repr, bad))} is not a two-letter state code",
+                                 param_hint="--state")
     return list(dict.fromkeys(v.upper() for v in values))
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .catalogs import TEMPLATES_DIR, Lookup
+from .errors import RenderError
 from .languages import Language
 from .loader import Project
 from .models import SECTIONS, Claim
@@ -197,7 +198,10 @@ def edition_id(handout: Handout, root: Path) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps(asdict(handout), sort_keys=True, ensure_ascii=False).encode())
     for name in (TEMPLATE, STYLESHEET):
-        digest.update((root / TEMPLATES_DIR / name).read_bytes())
+        path = root / TEMPLATES_DIR / name
+        if not path.is_file():
+            raise RenderError(f"template {TEMPLATES_DIR}/{name} not found")
+        digest.update(path.read_bytes())
     digest.update(__version__.encode())
     return digest.hexdigest()[:10]
 
@@ -210,6 +214,14 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     handout.print_shop = print_shop
     handout.edition = edition_id(handout, project.root)
     env = make_environment(project.root, lookup)
-    html = env.get_template(TEMPLATE).render(h=handout, stylesheet=STYLESHEET,
-                                             qr=Markup(handout.qr_svg))
+    try:
+        template = env.get_template(TEMPLATE)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {TEMPLATES_DIR}/{exc.name} not found") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}:{exc.lineno}: {exc.message}") from exc
+    try:
+        html = template.render(h=handout, stylesheet=STYLESHEET, qr=Markup(handout.qr_svg))
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc.message}") from exc
     return html, handout
