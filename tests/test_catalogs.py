@@ -186,3 +186,30 @@ def test_removed_then_restored_claim_gets_its_translations_back(project: Path, c
         assert back.string.startswith(f"{lang.upper()}: To report"), lang
         assert not catalog.obsolete
     assert cli("check", "--root", str(project), "--today", TODAY.isoformat())[0] == 0
+
+
+def test_changed_template_string_becomes_fuzzy_with_previous(project: Path) -> None:
+    template = project / "templates/handout.html"
+    template.write_text(template.read_text().replace(
+        '_("Where to get help")', '_("Where to get help now")'))
+    update_catalogs(project, extract_messages(load_project(project)), ["es"])
+    catalog = read_catalog(po_path(project, "es"), project, "es")
+    changed = catalog.get("Where to get help now")
+    assert changed is not None and changed.fuzzy
+    assert changed.string == "ES: Where to get help"
+    assert changed.previous_id == ["Where to get help"]
+
+
+def test_new_claims_are_not_paired_with_unrelated_translations(project: Path) -> None:
+    sheet = project / "sheets/MA.yaml"
+    sheet.write_text(sheet.read_text() + (
+        "  - id: new-limit\n    section: state-law\n    text: >-\n"
+        "      A 2021 law limits what state workers may share for immigration enforcement.\n"
+        "    checked: 2026-01-10\n    citations:\n      - source: ma-report\n"
+        "        locator: page 2\n        quote: Workers may not share information.\n"))
+    update_catalogs(project, extract_messages(load_project(project)), ["es"])
+    catalog = read_catalog(po_path(project, "es"), project, "es")
+    new = catalog.get("A 2021 law limits what state workers may share for immigration "
+                      "enforcement.", context="MA/new-limit")
+    # Same English as CO/state-law-limit, but a different claim: translated afresh, not guessed.
+    assert new is not None and not new.string and not new.fuzzy

@@ -9,6 +9,7 @@ English kept for the translator, even when the sentence changed too much for dif
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -217,23 +218,34 @@ def update_catalog(old: Catalog, template: Catalog) -> Catalog:
                 if value is stale:
                     del old.obsolete[key]
     by_context = {m.context: m for m in old if m.id and m.context and m.string}
-    old.update(template, update_creation_date=True)
+    # Babel's own fuzzy matching compares every new string with every translated one
+    # (difflib, quadratic: minutes for a few states) and pairs unrelated claims. Claims have
+    # stable contexts, so we match them by context; only template strings get difflib.
+    old.update(template, no_fuzzy_matching=True, update_creation_date=True)
     for message in old:
-        if not message.context:
+        if message.string and "fuzzy" not in message.flags:
             continue
-        previous = by_context.get(message.context)
-        if previous is None or previous.id == message.id:
+        previous = (by_context.get(message.context) if message.context
+                    else _closest_template_string(message, old))
+        if previous is None or previous.id == message.id or not previous.string:
             continue
-        # Same claim, new English: keep the old translation for the translator, but fuzzy,
+        # Same string, new English: keep the old translation for the translator, but fuzzy,
         # so that it blocks printing until someone confirms it.
-        if not message.string or "fuzzy" in message.flags:
-            message.string = previous.string
-            message.flags.add("fuzzy")
-            message.previous_id = [str(previous.id)]
-            for key, stale in list(old.obsolete.items()):
-                if stale.context == previous.context and stale.id == previous.id:
-                    del old.obsolete[key]
+        message.string = previous.string
+        message.flags.add("fuzzy")
+        message.previous_id = [str(previous.id)]
+        for key, stale in list(old.obsolete.items()):
+            if stale.context == previous.context and stale.id == previous.id:
+                del old.obsolete[key]
     return old
+
+
+def _closest_template_string(message: Message, catalog: Catalog) -> Message | None:
+    """The removed template string (no context) most like ``message``, if any is close."""
+    candidates = {str(m.id): m for m in catalog.obsolete.values()
+                  if not m.context and m.string and isinstance(m.id, str)}
+    found = difflib.get_close_matches(str(message.id), list(candidates), n=1, cutoff=0.6)
+    return candidates[found[0]] if found else None
 
 
 def plan_updates(root: Path, template: Catalog, langs: Iterable[str]) -> dict[Path, bytes]:
