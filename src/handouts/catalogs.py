@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,11 +112,18 @@ def extract_messages(project: Project) -> Catalog:
 
 
 
+#: Babel writes its own version into the header; a Babel upgrade would then make every catalog
+#: "out of date" without one message changing, so the header names the tool without a version.
+_GENERATED_BY = re.compile(r'^"Generated-By: [^"]*"$', re.MULTILINE)
+
+
 def dump_catalog(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
     # No wrapping: one line per string gives translators small diffs.
     write_po(buf, catalog, width=0, sort_output=False, include_previous=False)
-    return _add_previous_ids(buf.getvalue().decode("utf-8"), catalog).encode("utf-8")
+    text = _GENERATED_BY.sub(r'"Generated-By: sheets (Babel)\\n"', buf.getvalue().decode("utf-8"),
+                             count=1)
+    return _add_previous_ids(text, catalog).encode("utf-8")
 
 
 def _add_previous_ids(text: str, catalog: Catalog) -> str:
