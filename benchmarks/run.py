@@ -34,8 +34,8 @@ def main() -> None:
     start = time.perf_counter()
     import weasyprint
 
-    from handouts.build import check_project
     from handouts.catalogs import load_lookup
+    from handouts.check import check_project
     from handouts.languages import LANGUAGES
     from handouts.loader import load_project
     from handouts.pdf import write_pdf

@@ -15,21 +15,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-
 from .cache import assets_digest, cache_key, forget, is_fresh, record
 from .catalogs import (
     Lookup,
-    UiMessage,
-    extract_template_messages,
     load_lookup,
-    open_catalog,
-    translation_problems,
 )
-from .check import Report, check_content
+from .check import Report, check_project
 from .errors import BuildError, Problem, RenderError, SheetsError
 from .fonts import family_files, uncovered_characters, visible_text
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import LANGUAGES
 from .loader import Project, load_project
 from .output import write_atomic
 from .pdf import lay_out, write_document
@@ -83,37 +77,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return all(o.written for o in self.outcomes) and not self.report.errors
-
-
-@dataclass
-class Checked:
-    """The loaded content, every problem found, and the catalogs read on the way."""
-
-    project: Project
-    report: Report
-    catalogs: dict[str, Catalog] = field(default_factory=dict)
-    ui: list[UiMessage] = field(default_factory=list)
-
-
-def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
-                  today: dt.date) -> Checked:
-    """Load the content and run every rule for the requested states and languages."""
-    project = load_project(root, list(states) if states else None)
-    checked = Checked(project, Report(), ui=extract_template_messages(root))
-    checked.report.extend(check_content(project, today))
-    for lang in langs:
-        if lang == SOURCE_LANGUAGE:
-            continue
-        catalog, problems = open_catalog(root, lang)
-        checked.report.extend(problems)
-        if catalog is None:
-            continue
-        checked.catalogs[lang] = catalog
-        for state in project.state_codes():
-            if state not in project.broken:
-                checked.report.extend(
-                    translation_problems(project, state, lang, checked.ui, catalog))
-    return checked
 
 
 def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:

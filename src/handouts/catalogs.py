@@ -27,7 +27,7 @@ from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
 from .models import Claim
 from .output import write_atomic
-from .qa import compare
+from .qa import differences
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATES_DIR = "templates"
@@ -157,12 +157,18 @@ def write_catalog(path: Path, catalog: Catalog) -> None:
     write_atomic(path, dump_catalog(catalog))
 
 
-def read_catalog(path: Path, root: Path, lang: str | None = None) -> Catalog:
-    """Read a ``.po``/``.pot`` file; a malformed file raises CatalogError with its line."""
+def read_catalog(path: Path, root: Path, lang: str | None = None, *,
+                 previous: bool = True) -> Catalog:
+    """Read a ``.po``/``.pot`` file; a malformed file raises CatalogError with its line.
+
+    ``previous=False`` skips reading back the ``#|`` previous English, which only matters to a
+    catalog that will be written again.
+    """
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang, abort_invalid=True)
-        _restore_previous_ids(catalog, path.read_text(encoding="utf-8"))
+        if previous:
+            _restore_previous_ids(catalog, path.read_text(encoding="utf-8"))
         return catalog
     except PoFileError as exc:
         # PoFileError counts lines from 0.
@@ -363,7 +369,8 @@ class Lookup:
 
 
 def open_catalog(root: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
-    """Read ``lang``'s catalog once for the whole check; a missing or broken one blocks it."""
+    """Read ``lang``'s catalog once for the whole check and build; a missing or broken one
+    blocks it. It is only read, never written back, so the previous English is not needed."""
     path = po_path(root, lang)
     rel = _rel(path, root)
     if lang not in LANGUAGES:
@@ -373,7 +380,7 @@ def open_catalog(root: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
         return None, [Problem(rel, 1, "catalog-missing",
                               f"no catalog for {lang}; run `sheets catalog update`", lang=lang)]
     try:
-        return read_catalog(path, root, lang), []
+        return read_catalog(path, root, lang, previous=False), []
     except CatalogError as exc:
         return None, [Problem(rel, exc.line, "catalog-syntax", exc.reason, lang=lang)]
 
@@ -397,7 +404,7 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
                                     f"{label}: translation is fuzzy (outdated); review it and "
                                     "remove the fuzzy flag", state=scope, lang=lang))
         else:
-            for severity, rule, message in compare(msgid, str(found.string), lang):
+            for severity, rule, message in differences(msgid, str(found.string), lang):
                 problems.append(Problem(rel, found.lineno or 1, rule, f"{label}: {message}",
                                         severity, state=scope, lang=lang))  # type: ignore[arg-type]
     return problems

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from babel.messages.catalog import Catalog
+
+from .catalogs import UiMessage, extract_template_messages, open_catalog, translation_problems
 from .errors import Problem
-from .loader import Project
+from .languages import SOURCE_LANGUAGE
+from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
 from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
 from .tokens import forbidden_controls
@@ -258,3 +263,34 @@ def _unused_sources(project: Project) -> Iterator[Problem]:
         if source.id not in cited:
             yield Problem(source.path, source.line, "source-unused",
                           f"source {source.id!r} is cited by no claim", severity="warning")
+
+
+@dataclass
+class Checked:
+    """The loaded content, every problem found, and the catalogs read on the way."""
+
+    project: Project
+    report: Report
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    ui: list[UiMessage] = field(default_factory=list)
+
+
+def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
+                  today: dt.date) -> Checked:
+    """Load the content and run every rule for the requested states and languages."""
+    project = load_project(root, list(states) if states else None)
+    checked = Checked(project, Report(), ui=extract_template_messages(root))
+    checked.report.extend(check_content(project, today))
+    for lang in langs:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        catalog, problems = open_catalog(root, lang)
+        checked.report.extend(problems)
+        if catalog is None:
+            continue
+        checked.catalogs[lang] = catalog
+        for state in project.state_codes():
+            if state not in project.broken:
+                checked.report.extend(
+                    translation_problems(project, state, lang, checked.ui, catalog))
+    return checked

@@ -132,7 +132,7 @@ def check(
     root: RootOpt = Path("."),
 ) -> None:
     """Check content and translations; print every problem; exit 1 if any error."""
-    from .build import check_project
+    from .check import check_project
 
     try:
         report = check_project(root, _states(state), _langs(lang), _today(today)).report
@@ -418,8 +418,8 @@ def catalog_stats(
 ) -> None:
     """Per language and state: translated, fuzzy and missing strings, and whether that
     handout can print now."""
-    from .build import check_project
     from .catalogs import count_entries, printed_messages
+    from .check import check_project
 
     langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE]
     try:

@@ -152,6 +152,22 @@ def _dotted(key: PathKey) -> str:
     return out or "(top)"
 
 
+#: libyaml's parser when PyYAML was built with it (its wheels are): several times faster than the
+#: pure-Python one, which dominated `sheets check` on many states. Both give the same node tree
+#: with line marks; a file libyaml refuses is parsed again by the pure-Python parser, whose
+#: error messages say more (and are the ones the tests pin down).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Problem]]:
     """Parse one YAML file into plain data, its line map, and the problems found."""
     relpath = _relpath(path, root)
@@ -168,7 +184,7 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
         line = raw[:exc.start].count(b"\n") + 1
         return None, {}, [Problem(relpath, line, "yaml-syntax", f"not UTF-8 text: {exc.reason}")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct began (an unclosed quote's opening),
         # which is where the fix goes; the problem mark may be the end of the file.

@@ -89,6 +89,21 @@ def lay_out(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> Any:
     return document
 
 
+def pages_used(document: Any) -> float | None:
+    """How many pages' worth of content a layout holds: every page before the last, plus the
+    filled share of the last. None when WeasyPrint does not expose its page boxes.
+
+    Page fitting uses it to skip type steps that cannot possibly be enough.
+    """
+    try:
+        # Page boxes are not public API; requirements.lock pins the WeasyPrint this was read from.
+        last = document.pages[-1]._page_box
+        root = next(box for box in last.children if getattr(box, "element_tag", None) == "html")
+        return float(len(document.pages) - 1 + root.margin_height() / last.height)
+    except (AttributeError, IndexError, StopIteration, TypeError, ZeroDivisionError):
+        return None
+
+
 def write_document(document: Any, html: str) -> bytes:
     """Write a laid-out document as PDF/UA-1 (tagged, with title and language, so screen
     readers follow the logical reading order, right-to-left included).

@@ -7,6 +7,7 @@ changes a bill number prints a wrong fact, so these differences block (errors). 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -50,6 +51,13 @@ def _allowed_month_numbers(english: str) -> Counter[str]:
     return numbers
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def differences(english: str, translation: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+    """:func:`compare`, remembered: template strings print on every state's handout, so the
+    check meets the same (English, translation) pair once per state."""
+    return tuple(compare(english, translation, lang))
+
+
 def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
     """Yield (severity, rule, message) for each difference between English and translation."""
     controls = [c for c in forbidden_controls(translation) if c not in "\u200e\u200f"]
@@ -59,10 +67,8 @@ def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, st
     source, target = extract_tokens(english), extract_tokens(translation)
     for kind, rule in TOKEN_RULES.items():
         want, got = source[kind], target[kind]
-        if kind == "number":
-            extra_ok = _allowed_month_numbers(english)
-            surplus = got - want
-            got = got - (surplus & extra_ok)
+        if kind == "number" and (surplus := got - want):
+            got = got - (surplus & _allowed_month_numbers(english))
         if want != got:
             missing = sorted((want - got).elements())
             extra = sorted((got - want).elements())

@@ -32,13 +32,24 @@ _KINDS = {
     "placeholder": re.compile(PLACEHOLDER),
     "markup": re.compile(MARKUP),
 }
+#: Text each kind cannot match without; None: the kind needs a digit (phone, identifier).
+_HINTS: dict[str, tuple[str, ...] | None] = {
+    "url": ("http",), "email": ("@",), "phone": None, "identifier": None,
+    "placeholder": ("%(", "{"), "markup": ("<", "&"),
+}
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _NUMBER = re.compile(r"\d+(?:[.,\u066B\u066C\u00A0\u202F' ]\d{3})*(?:[.,\u066B]\d+)?")
+
+
+#: A decimal digit other than 0-9 (``\\d`` matches every script's digits in a str pattern).
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def normalize_digits(text: str) -> str:
     """Map every decimal digit (Eastern Arabic ٣, Persian ۳, Devanagari ३, ...) to ASCII."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
-                   for c in text)
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _number_value(raw: str) -> str:
@@ -51,12 +62,20 @@ def extract_tokens(text: str) -> dict[str, Counter[str]]:
     text = normalize_digits(text)
     found: dict[str, Counter[str]] = {}
     rest = text
+    has_digit = _ASCII_DIGIT.search(text) is not None
     for kind, pattern in _KINDS.items():
+        # Most strings hold no URL, markup or digit: a substring test is much cheaper than
+        # running every pattern, and the check meets thousands of strings.
+        hint = _HINTS.get(kind)
+        if (hint is None and not has_digit) or (hint and not any(h in text for h in hint)):
+            found[kind] = Counter()
+            continue
         matches = pattern.findall(rest)
         found[kind] = Counter(re.sub(r"\s+", " ", m) for m in matches)
         if kind in ("url", "email", "phone", "identifier"):
             rest = pattern.sub(" ", rest)
-    found["number"] = Counter(_number_value(m) for m in _NUMBER.findall(rest))
+    found["number"] = Counter(_number_value(m) for m in _NUMBER.findall(rest)) if has_digit \
+        else Counter()
     if kind_phone := found["phone"]:
         found["phone"] = Counter(re.sub(r"\D", "", p) for p in kind_phone.elements())
     return found
@@ -67,10 +86,11 @@ def extract_tokens(text: str) -> dict[str, Counter[str]]:
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
 
+#: Unicode category Cc (C0, DEL, C1) except newline and tab, and the bidi controls above.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
 def forbidden_controls(text: str) -> list[str]:
     """Control characters (other than newline and tab) and bidi controls in ``text``."""
-    found: dict[str, None] = {}
-    for char in text:
-        if char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
-            found[char] = None
-    return list(found)
+    # A regex, not a loop over characters: the check runs this over every string it loads.
+    return list(dict.fromkeys(_FORBIDDEN.findall(text)))
