@@ -10,23 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .cache import assets_digest, cache_key, forget, is_fresh, record
+from .cache import assets_digest, cache_key, forget, is_fresh, previous_fit, record
 from .catalogs import (
     Lookup,
     load_lookup,
 )
 from .check import Report, check_project
 from .errors import BuildError, Problem, RenderError, SheetsError
+from .fitting import Tried, first_step, next_step
 from .fonts import family_files, uncovered_characters, visible_text
 from .languages import LANGUAGES
 from .loader import Project, load_project
 from .output import write_atomic
-from .pdf import lay_out, write_document
+from .pdf import lay_out, pages_used, write_document
 from .render import FIT_STEPS, MAX_PAGES, render_html
 
 BUILD_DIR = "build"
@@ -97,29 +99,42 @@ class PageOverflow(RenderError):
     """The handout does not fit on one sheet of paper even at the smallest type."""
 
 
-def _render_fitting(project: Project, target: Target,
-                    lookup: Lookup) -> tuple[bytes, int, int]:
-    """Render, stepping the type down until the handout fits on ``MAX_PAGES`` pages."""
+def _render_fitting(project: Project, target: Target, lookup: Lookup,
+                    hint: int | None = None) -> tuple[bytes, int, int]:
+    """Render at the largest type that fits on ``MAX_PAGES`` pages (see :mod:`.fitting`),
+    starting the search at ``hint``, the step this handout's previous build chose."""
     language = LANGUAGES[target.lang]
+    tried: Tried = {}
+    best: tuple[int, Any, str] | None = None
     pages = 0
-    for fit in range(FIT_STEPS):
-        html, _handout = render_html(project, target.state, language, lookup, target.paper, fit,
+    step: int | None = first_step(hint, FIT_STEPS)
+    while step is not None:
+        html, _handout = render_html(project, target.state, language, lookup, target.paper, step,
                                      target.print_shop)
-        if fit == 0:
-            absent = [family for family in language.fonts if not family_files(family)]
-            if absent:
-                raise RenderError(f"font {absent[0]!r} is not installed (see `sheets doctor`; "
-                                  "Debian: apt-get install fonts-noto-core fonts-noto-cjk)")
-            missing = uncovered_characters(visible_text(html), language.fonts)
-            if missing:
-                shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
-                raise RenderError(f"no glyph in {', '.join(language.fonts)} for {shown}")
+        if not tried:
+            _check_fonts(html, language.fonts)
         document = lay_out(html, project.root / "templates")
         pages = len(document.pages)
-        if pages <= MAX_PAGES:
-            return write_document(document, html), pages, fit
-    raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
-                       f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
+        tried[step] = (pages <= MAX_PAGES, pages_used(document))
+        if pages <= MAX_PAGES and (best is None or step < best[0]):
+            best = (step, document, html)
+        step = next_step(tried, FIT_STEPS, MAX_PAGES)
+    if best is None:
+        raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
+                           f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
+    fit, document, html = best
+    return write_document(document, html), len(document.pages), fit
+
+
+def _check_fonts(html: str, fonts: Sequence[str]) -> None:
+    absent = [family for family in fonts if not family_files(family)]
+    if absent:
+        raise RenderError(f"font {absent[0]!r} is not installed (see `sheets doctor`; "
+                          "Debian: apt-get install fonts-noto-core fonts-noto-cjk)")
+    missing = uncovered_characters(visible_text(html), fonts)
+    if missing:
+        shown = " ".join(f"{c!r} U+{ord(c):04X}" for c in missing[:10])
+        raise RenderError(f"no glyph in {', '.join(fonts)} for {shown}")
 
 
 @dataclass
@@ -139,18 +154,22 @@ class _Renderer:
         self.project = project
         self.lookups: dict[str, Lookup] = {}
 
-    def __call__(self, target: Target) -> _Rendered:
+    def __call__(self, job: Job) -> _Rendered:
+        target, hint = job
         try:
             if target.lang not in self.lookups:
                 self.lookups[target.lang] = load_lookup(self.project.root, target.lang)
             data, pages, fit = _render_fitting(self.project, target,
-                                               self.lookups[target.lang])
+                                               self.lookups[target.lang], hint)
         except PageOverflow as exc:
             return _Rendered(target, rule="page-overflow", message=str(exc))
         except SheetsError as exc:
             return _Rendered(target, rule="render-failed", message=str(exc))
         return _Rendered(target, data, pages, fit)
 
+
+#: A handout to render and the type step its previous build chose, if any.
+Job = tuple[Target, "int | None"]
 
 _worker: _Renderer | None = None
 
@@ -160,34 +179,30 @@ def _start_worker(root: Path, states: list[str]) -> None:
     _worker = _Renderer(load_project(root, states))
 
 
-def _render_in_worker(target: Target) -> _Rendered:
+def _render_in_worker(job: Job) -> _Rendered:
     assert _worker is not None
-    return _worker(target)
+    return _worker(job)
 
 
 Progress = Callable[[Target], None]
 
 
-def _render_all(project: Project, targets: list[Target], jobs: int,
-                progress: Progress | None = None) -> list[_Rendered]:
-    results = []
-    if jobs <= 1 or len(targets) <= 1:
+def _render_all(project: Project, jobs: list[Job], processes: int) -> Iterator[_Rendered]:
+    """Render ``jobs``, yielding each result as it is ready (in order)."""
+    if processes <= 1 or len(jobs) <= 1:
         renderer = _Renderer(project)
-        for target in targets:
-            results.append(renderer(target))
-            if progress:
-                progress(target)
-        return results
-    states = sorted({t.state for t in targets})
-    # Each worker loads the content and catalogs once, then renders many handouts; the
-    # parent keeps every PDF in memory and writes only after all were rendered.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(targets)), initializer=_start_worker,
-                             initargs=(project.root, states)) as pool:
-        for result in pool.map(_render_in_worker, targets):
-            results.append(result)
-            if progress:
-                progress(result.target)
-    return results
+        for job in jobs:
+            yield renderer(job)
+        return
+    states = sorted({target.state for target, _hint in jobs})
+    # Each worker loads the content and catalogs once, then renders many handouts.
+    pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs)), initializer=_start_worker,
+                               initargs=(project.root, states))
+    try:
+        yield from pool.map(_render_in_worker, jobs)
+    finally:
+        # If writing failed (or the caller stopped), do not render the rest.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str],
@@ -217,18 +232,9 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
             outcome.unchanged = True
         else:
             todo.append(target)
-    rendered: list[tuple[Outcome, bytes]] = []
     if planned:
         planned(len(todo))
-    for result in _render_all(project, todo, jobs, progress):
-        outcome = outcomes[result.target]
-        if result.rule:
-            outcome.blockers = [Problem(result.target.relpath(), 1, result.rule, result.message,
-                                        state=result.target.state, lang=result.target.lang)]
-            report.extend(outcome.blockers)
-        else:
-            outcome.pages, outcome.fit = result.pages, result.fit
-            rendered.append((outcome, result.data))
+    written: list[Outcome] = []
     try:
         for outcome in outcomes.values():
             if outcome.blockers:
@@ -236,11 +242,30 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 if outcome.path.exists():
                     outcome.path.unlink()
                     outcome.removed_stale = True
-        for outcome, data in rendered:
-            write_atomic(outcome.path, data)
-            record(root, outcome.target.relpath(), keys[outcome.target], data)
+        jobs_list = [(t, previous_fit(root, t.relpath())) for t in todo]
+        # Each PDF is written as soon as it is rendered: memory stays flat however many
+        # handouts there are, and an interrupted build keeps what it finished.
+        for result in _render_all(project, jobs_list, jobs):
+            outcome = outcomes[result.target]
+            if result.rule:
+                outcome.blockers = [Problem(result.target.relpath(), 1, result.rule,
+                                            result.message, state=result.target.state,
+                                            lang=result.target.lang)]
+                report.extend(outcome.blockers)
+                forget(root, outcome.target.relpath())
+                if outcome.path.exists():
+                    outcome.path.unlink()
+                    outcome.removed_stale = True
+            else:
+                outcome.pages, outcome.fit = result.pages, result.fit
+                write_atomic(outcome.path, result.data)
+                record(root, outcome.target.relpath(), keys[outcome.target], result.data,
+                       result.fit)
+                written.append(outcome)
+            if progress:
+                progress(result.target)
         if previews:
-            for outcome, _data in rendered:
+            for outcome in written:
                 outcome.previews = write_previews(root, outcome.target)
     except OSError as exc:
         raise BuildError(f"cannot write under {BUILD_DIR}/: {exc.strerror or exc} "

@@ -85,9 +85,19 @@ def is_fresh(root: Path, relpath: str, key: str) -> bool:
         return False
 
 
-def record(root: Path, relpath: str, key: str, data: bytes) -> None:
-    payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+def record(root: Path, relpath: str, key: str, data: bytes, fit: int = 0) -> None:
+    payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "fit": fit}
     write_atomic(_record_path(root, relpath), json.dumps(payload).encode())
+
+
+def previous_fit(root: Path, relpath: str) -> int | None:
+    """The type step the last build of this output chose: where the next build starts its
+    search (only a starting point; it never changes which step is chosen)."""
+    try:
+        fit = json.loads(_record_path(root, relpath).read_text())["fit"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return fit if isinstance(fit, int) else None
 
 
 def forget(root: Path, relpath: str) -> None:
