@@ -1,20 +1,28 @@
-"""Synthetic-scale benchmark: N states (copies of Colorado) × every configured language.
+"""Synthetic-scale benchmark: N states × every configured language, measured in one run.
 
-    .venv/bin/python benchmarks/synthetic.py [--states 50] [--jobs 2] [--repeat 3]
+    .venv/bin/python benchmarks/synthetic.py [--states 50] [--jobs 2] [--repeat 3] [--json F]
 
-Measures, each as a median over --repeat runs where it is cheap enough to repeat:
-- cold full build (all states × languages, Letter) with the `sheets` CLI;
-- the WeasyPrint floor: the same HTML documents rendered by WeasyPrint alone, in the same number
-  of processes, so the pipeline's overhead is a ratio measured in one run;
-- no-op rebuild; rebuild after one catalog entry changes (one state, one language);
+The project holds the repository's real states plus synthetic ones up to N, each a copy of a
+real state in turn (claims, sources and translations), so the mix of long and short handouts
+is the real one. Measures, as medians over --repeat runs where they are cheap enough to repeat:
+- cold full build (all states × languages, Letter) with the `sheets` CLI, and how many
+  handouts needed each type step;
+- the WeasyPrint floor: the final HTML of every handout rendered by WeasyPrint alone, with the
+  same PDF options (PDF/UA, fixed identifier), in the same number of processes, so the
+  pipeline's overhead is a ratio measured in one run;
+- no-op rebuild; rebuild after one claim of one state changes; rebuild after one Spanish
+  catalog entry changes;
 - `sheets check` on all of it;
-- per-script render time for one handout (Latin, CJK, Arabic, Burmese) and peak memory.
+- per-script time for one handout (Latin, CJK, Arabic, Burmese), WeasyPrint alone and through
+  the pipeline, and the peak memory of a build process.
 Nothing here is part of the test run.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import resource
 import shutil
 import statistics
@@ -22,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -30,8 +39,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from handouts.build import Target, _render_fitting  # noqa: E402
 from handouts.catalogs import (  # noqa: E402
     extract_messages,
+    load_lookup,
     po_path,
     read_catalog,
     update_catalogs,
@@ -39,54 +50,67 @@ from handouts.catalogs import (  # noqa: E402
 )
 from handouts.languages import LANGUAGES, TRANSLATED  # noqa: E402
 from handouts.loader import load_project  # noqa: E402
+from handouts.render import render_html  # noqa: E402
 
 
-def make_project(dest: Path, states: int) -> list[str]:
-    """Copy the repository's content and add states S01..Snn, each a copy of Colorado."""
+def make_project(dest: Path, states: int) -> dict[str, str]:
+    """Copy the repository's content and add synthetic states up to ``states`` in all.
+
+    Returns each synthetic state's code with the real state it copies.
+    """
     for name in ("sheets", "templates", "translations"):
         shutil.copytree(ROOT / name, dest / name)
-    for other in (dest / "sheets").glob("*.yaml"):
-        # Only Colorado is copied: the benchmark must not depend on other states' progress.
-        if other.stem.isupper() and other.stem not in ("CO", "US"):
-            other.unlink()
-    source = yaml.safe_load((ROOT / "sheets/CO.yaml").read_text())
-    codes = [f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(states)]
-    codes = [c for c in codes if not (ROOT / f"sheets/{c}.yaml").exists()][:states]
-    for code in codes:
-        sheet = dict(source, state=code, name=f"State {code}")
+    real = load_project(ROOT).state_codes()
+    free = (f"{chr(65 + i // 26)}{chr(65 + i % 26)}" for i in range(26 * 26))
+    codes = [code for code in free if code not in real][:max(states - len(real), 0)]
+    copies = {code: real[i % len(real)] for i, code in enumerate(codes)}
+    for code, original in copies.items():
+        sheet = yaml.safe_load((ROOT / f"sheets/{original}.yaml").read_text())
+        sheet.update(state=code, name=f"State {code}")
         (dest / f"sheets/{code}.yaml").write_text(yaml.safe_dump(sheet, allow_unicode=True))
     project = load_project(dest)
     update_catalogs(dest, extract_messages(project), TRANSLATED)
+    names = {code: project.states[code].name for code in real}
     for lang in TRANSLATED:
         path = po_path(dest, lang)
         catalog = read_catalog(path, dest, lang)
         for message in catalog:
-            if message.context and (not message.string or message.fuzzy):
-                # Reuse Colorado's translation of the same claim (or name) for the copies.
-                _code, _, rest = message.context.partition("/")
-                original = catalog.get(message.id if rest != "name" else "Colorado",
-                                       context=f"CO/{rest}")
-                if original is not None and original.string:
-                    message.string = original.string
+            code, _, rest = (message.context or "").partition("/")
+            if code in copies and (not message.string or message.fuzzy):
+                # The copy's claims (and name) get the original state's translations.
+                original = copies[code]
+                msgid = names[original] if rest == "name" else message.id
+                found = catalog.get(msgid, context=f"{original}/{rest}")
+                if found is not None and found.string:
+                    message.string = found.string
                     message.flags.discard("fuzzy")
         write_catalog(path, catalog)
-    return codes
+    return copies
 
 
-def run(args: list[str], root: Path) -> float:
+def sheets(args: list[str], root: Path) -> tuple[float, str]:
     start = time.perf_counter()
     result = subprocess.run([str(ROOT / ".venv/bin/sheets"), *args, "--root", str(root)],
                             capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode not in (0, 1):
         raise SystemExit(result.stderr)
-    return elapsed
+    return elapsed, result.stdout
 
 
 def _floor_render(html: str) -> None:
+    """WeasyPrint alone, with the PDF options every handout is written with."""
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(ROOT / "templates") + "/").write_pdf()
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    HTML(string=html, base_url=str(ROOT / "templates") + "/").write_pdf(
+        pdf_identifier=identifier, pdf_variant="pdf/ua-1")
+
+
+def _timed(func: object, *args: object) -> float:
+    start = time.perf_counter()
+    func(*args)  # type: ignore[operator]
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -94,56 +118,83 @@ def main() -> None:
     parser.add_argument("--states", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
+    rows: list[tuple[str, float, str]] = []
+
+    def add(name: str, value: float, unit: str = "s") -> None:
+        rows.append((name, value, unit))
+        print(f"{name:<58} {value:9.2f} {unit}", flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        codes = make_project(root, options.states)
+        copies = make_project(root, options.states)
         project = load_project(root)
         today = max(c.checked for c in project.all_claims).isoformat()
         count = len(project.state_codes()) * len(LANGUAGES)
         build = ["build", "--all", "-j", str(options.jobs), "--today", today]
-        rows: list[tuple[str, float]] = []
-        rows.append((f"cold full build, {count} handouts", run(build, root)))
-        rows.append(("no-op rebuild", statistics.median(
-            run(build, root) for _ in range(options.repeat))))
-        path = po_path(root, "es")
-        catalog = read_catalog(path, root, "es")
-        next(m for m in catalog if m.context == f"{codes[0]}/name").string = "Estado editado"
-        write_catalog(path, catalog)
-        rows.append(("rebuild after one catalog entry changed", run(build, root)))
-        rows.append(("sheets check (CLI, all)", statistics.median(
-            run(["check", "--today", today], root) for _ in range(options.repeat))))
-
-        from handouts.catalogs import load_lookup
-        from handouts.render import render_html
+        cold, out = sheets([*build, "--format", "json"], root)
+        outputs = json.loads(out)["outputs"]
+        add(f"cold full build, {count} handouts, -j {options.jobs}", cold)
+        steps = Counter(o["type_step"] for o in outputs if o["status"] == "written")
+        for step in sorted(steps):
+            add(f"  handouts at type step {step}", steps[step], "")
+        add("  handouts blocked", sum(o["status"] == "blocked" for o in outputs), "")
 
         htmls = []
-        for state in project.state_codes():
-            for code, language in LANGUAGES.items():
-                html, _ = render_html(project, state, language, load_lookup(root, code))
+        for o in outputs:
+            if o["status"] == "written":
+                html, _ = render_html(project, o["state"], LANGUAGES[o["lang"]],
+                                      load_lookup(root, o["lang"]), o["paper"], o["type_step"])
                 htmls.append(html)
         start = time.perf_counter()
         with ProcessPoolExecutor(options.jobs) as pool:
-            list(pool.map(_floor_render, htmls, chunksize=8))
+            list(pool.map(_floor_render, htmls, chunksize=4))
         floor = time.perf_counter() - start
-        rows.append((f"WeasyPrint floor, same {len(htmls)} documents, {options.jobs} processes",
-                     floor))
+        add(f"WeasyPrint floor, same {len(htmls)} final documents, {options.jobs} processes",
+            floor)
+        add("overhead ratio (cold build / floor)", cold / floor, "x")
+
+        add("no-op rebuild (median)", statistics.median(
+            sheets(build, root)[0] for _ in range(options.repeat)))
+        edited = next(iter(copies))
+        sheet_path = root / f"sheets/{edited}.yaml"
+        sheet = yaml.safe_load(sheet_path.read_text())
+        claim = next(c for c in sheet["claims"] if "text" in c)
+        claim["text"] += " (edited)"
+        sheet_path.write_text(yaml.safe_dump(sheet, allow_unicode=True))
+        elapsed, out = sheets([*build, "--format", "json"], root)
+        written = [o for o in json.loads(out)["outputs"] if o["status"] == "written"]
+        add(f"rebuild after one {edited} claim changed", elapsed)
+        add(f"  handouts rebuilt (blocked until translated: {len(LANGUAGES) - 1})",
+            len(written), "")
+        path = po_path(root, "es")
+        catalog = read_catalog(path, root, "es")
+        other = list(copies)[1] if len(copies) > 1 else "CO"
+        next(m for m in catalog if m.context == f"{other}/name").string = "Estado editado"
+        write_catalog(path, catalog)
+        elapsed, out = sheets([*build, "--format", "json"], root)
+        written = [o for o in json.loads(out)["outputs"] if o["status"] == "written"]
+        add(f"rebuild after one Spanish catalog entry ({other}) changed", elapsed)
+        add("  handouts rebuilt", len(written), "")
+        add("sheets check, all states and languages (median)", statistics.median(
+            sheets(["check", "--today", today], root)[0] for _ in range(options.repeat)))
+
         for lang in ("en", "zh_Hans", "ar", "my"):
-            html, _ = render_html(project, "CO", LANGUAGES[lang], load_lookup(root, lang))
-            rows.append((f"one handout, WeasyPrint only, {lang}", statistics.median(
-                _timed(_floor_render, html) for _ in range(options.repeat))))
-    width = max(len(name) for name, _ in rows)
-    for name, seconds in rows:
-        print(f"{name:<{width}}  {seconds:8.2f} s")
-    print(f"{'overhead ratio (cold build / floor)':<{width}}  {rows[0][1] / floor:8.2f}")
+            lookup = load_lookup(root, lang)
+            html, _ = render_html(project, "CO", LANGUAGES[lang], lookup)
+            _floor_render(html)  # warm: imports, font configuration, this script's fonts
+            add(f"one CO handout, WeasyPrint only, {lang} (median)", statistics.median(
+                _timed(_floor_render, html) for _ in range(options.repeat)))
+            add(f"one CO handout, pipeline incl. fitting, {lang} (median)", statistics.median(
+                _timed(_render_fitting, project, Target("CO", lang, "letter"), lookup)
+                for _ in range(options.repeat)))
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{'peak memory of one build process':<{width}}  {peak:8.0f} MB")
-
-
-def _timed(func: object, *args: object) -> float:
-    start = time.perf_counter()
-    func(*args)  # type: ignore[operator]
-    return time.perf_counter() - start
+    add("peak memory of one build process", peak, "MB")
+    if options.json:
+        options.json.write_text(json.dumps(
+            [{"name": name, "value": round(value, 3), "unit": unit} for name, value, unit in rows],
+            indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import assets_digest, cache_key, forget, is_fresh, previous_fit, record
+from .cache import (
+    assets_digest,
+    cache_key,
+    forget,
+    is_fresh,
+    previous_fit,
+    previous_pages,
+    record,
+)
 from .catalogs import (
     Lookup,
     load_lookup,
@@ -230,6 +238,8 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                                  checked.ui, assets)
         if not force and is_fresh(root, target.relpath(), keys[target]):
             outcome.unchanged = True
+            outcome.fit = previous_fit(root, target.relpath()) or 0
+            outcome.pages = previous_pages(root, target.relpath()) or 0
         else:
             todo.append(target)
     if planned:
@@ -260,7 +270,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 outcome.pages, outcome.fit = result.pages, result.fit
                 write_atomic(outcome.path, result.data)
                 record(root, outcome.target.relpath(), keys[outcome.target], result.data,
-                       result.fit)
+                       result.fit, result.pages)
                 written.append(outcome)
             if progress:
                 progress(result.target)

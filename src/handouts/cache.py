@@ -85,19 +85,28 @@ def is_fresh(root: Path, relpath: str, key: str) -> bool:
         return False
 
 
-def record(root: Path, relpath: str, key: str, data: bytes, fit: int = 0) -> None:
-    payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "fit": fit}
+def record(root: Path, relpath: str, key: str, data: bytes, fit: int = 0, pages: int = 0) -> None:
+    payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "fit": fit,
+               "pages": pages}
     write_atomic(_record_path(root, relpath), json.dumps(payload).encode())
 
 
 def previous_fit(root: Path, relpath: str) -> int | None:
     """The type step the last build of this output chose: where the next build starts its
     search (only a starting point; it never changes which step is chosen)."""
+    return _recorded_int(root, relpath, "fit")
+
+
+def previous_pages(root: Path, relpath: str) -> int | None:
+    return _recorded_int(root, relpath, "pages")
+
+
+def _recorded_int(root: Path, relpath: str, name: str) -> int | None:
     try:
-        fit = json.loads(_record_path(root, relpath).read_text())["fit"]
+        value = json.loads(_record_path(root, relpath).read_text())[name]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return fit if isinstance(fit, int) else None
+    return value if isinstance(value, int) else None
 
 
 def forget(root: Path, relpath: str) -> None:
