@@ -224,3 +224,37 @@ def test_catalog_header_does_not_depend_on_the_babel_version() -> None:
     text = dump_catalog(Catalog(locale="es")).decode()
     assert '"Generated-By: sheets (Babel)\\n"' in text
     assert babel.__version__ not in text
+
+
+def test_parsed_catalog_is_reused_until_the_file_changes(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import handouts.catalogs as catalogs
+
+    first = catalogs.read_translations(project, "es")
+    sources = first.get("Sources")
+    assert sources is not None and sources.string and not sources.fuzzy
+
+    def no_parse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("an unchanged catalog must come from the cache")
+
+    monkeypatch.setattr(catalogs, "read_catalog", no_parse)
+    assert catalogs.read_translations(project, "es").entries == first.entries
+    monkeypatch.undo()
+    path = po_path(project, "es")
+    catalog = read_catalog(path, project, "es")
+    next(m for m in catalog if m.id == "Sources").string = "Fuentes (editado)"
+    write_catalog(path, catalog)
+    edited = catalogs.read_translations(project, "es").get("Sources")
+    assert edited is not None and edited.string == "Fuentes (editado)"
+
+
+def test_damaged_or_unwritable_catalog_cache_only_costs_time(project: Path) -> None:
+    from handouts.catalogs import CATALOG_CACHE_DIR, read_translations
+
+    expected = read_translations(project, "es").entries
+    cached = project / CATALOG_CACHE_DIR / "es.json"
+    cached.write_text('{"sha256": ')
+    assert read_translations(project, "es").entries == expected
+    shutil.rmtree(project / "build")
+    (project / "build").write_text("not a folder")
+    assert read_translations(project, "es").entries == expected

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import TODAY
@@ -97,3 +98,53 @@ def test_killed_builds_leave_nothing_corrupt(project: Path, tmp_path: Path) -> N
     assert _hashes(project) == _hashes(clean) and len(_hashes(clean)) == 8
     for pdf in (project / "build").rglob("*.pdf"):
         assert len(PdfReader(pdf).pages) <= 2
+
+
+def test_repeated_build_replays_without_loading_anything(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(cli, project)
+    import handouts.build
+
+    def no_check(*_args: object) -> object:
+        raise AssertionError("a build with nothing changed must not load and check again")
+
+    monkeypatch.setattr(handouts.build, "check_project", no_check)
+    out = _build(cli, project)
+    assert _written(out) == [] and out.count("unchanged") == 4
+
+
+def test_replay_is_refused_when_anything_it_depends_on_changed(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import handouts.build
+
+    real = handouts.build.check_project
+    calls: list[int] = []
+
+    def counting(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(handouts.build, "check_project", counting)
+    _build(cli, project)
+    # A comment in a sheet changes nothing printed, but the build must look again.
+    sheet = project / "sheets/MA.yaml"
+    sheet.write_text(sheet.read_text() + "\n# a comment\n")
+    calls.clear()
+    assert _written(_build(cli, project)) == [] and calls == [1]
+    calls.clear()
+    cli("build", "--all", *LANGS, "--root", str(project), "--today", "2026-03-02")
+    assert calls == [1], "another day: the date rules must run again"
+    calls.clear()
+    _build(cli, project)  # back to the tests' day: checked again (the last build was another day)
+    (project / "build/MA/MA-es-letter.pdf").unlink()
+    calls.clear()
+    assert _written(_build(cli, project)) == ["build/MA/MA-es-letter.pdf"] and calls == [1]
+
+
+def test_a_build_with_problems_is_never_replayed(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/MA.yaml"
+    sheet.write_text(sheet.read_text().replace("checked: ", "checked: 1999-01-01 #", 1))
+    code, _out, _err = cli("build", "--all", *LANGS, "--root", str(project), "--today",
+                           TODAY.isoformat())
+    assert code == 1
+    assert not (project / "build/.cache/last-build.json").exists()

@@ -18,12 +18,16 @@ from typing import Any
 
 from .cache import (
     assets_digest,
+    build_digest,
     cache_key,
+    drop_manifest,
     forget,
     is_fresh,
+    load_manifest,
     previous_fit,
     previous_pages,
     record,
+    save_manifest,
 )
 from .catalogs import (
     Lookup,
@@ -82,11 +86,20 @@ class Outcome:
 class BuildResult:
     report: Report
     outcomes: list[Outcome]
-    project: Project
+    root: Path
+    states: Sequence[str] | None = None
+    loaded: Project | None = None
+    """The content, when the build loaded it (a build that found nothing changed does not)."""
 
     @property
     def ok(self) -> bool:
         return all(o.written for o in self.outcomes) and not self.report.errors
+
+    @property
+    def project(self) -> Project:
+        if self.loaded is None:
+            self.loaded = load_project(self.root, list(self.states) if self.states else None)
+        return self.loaded
 
 
 def _guard_outputs(root: Path, targets: Sequence[Target]) -> None:
@@ -220,6 +233,16 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                    planned: Callable[[int], None] | None = None) -> BuildResult:
     """Check, then render what changed, then write. ``planned`` hears how many handouts will be
     rendered and ``progress`` each one as it is done (for a progress bar)."""
+    request = {"states": sorted(states) if states else None, "langs": list(langs),
+               "papers": list(papers), "today": today.isoformat(), "print_shop": print_shop}
+    digest = build_digest(root, request)
+    if not force and not previews:
+        replayed = _replay(root, digest, states)
+        if replayed is not None:
+            if planned:
+                planned(0)
+            return replayed
+    drop_manifest(root)
     checked = check_project(root, states, langs, today)
     project, report = checked.project, checked.report
     targets = [Target(state, lang, paper, print_shop)
@@ -278,9 +301,42 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
             for outcome in written:
                 outcome.previews = write_previews(root, outcome.target)
     except OSError as exc:
-        raise BuildError(f"cannot write under {BUILD_DIR}/: {exc.strerror or exc} "
-                         f"({exc.filename or BUILD_DIR})") from exc
-    return BuildResult(report, list(outcomes.values()), project)
+        raise _write_error(exc) from exc
+    built = BuildResult(report, list(outcomes.values()), root, states, project)
+    if built.ok:
+        try:
+            save_manifest(root, digest, [p.as_dict() for p in report.problems], [
+                {"path": o.target.relpath(), "state": o.target.state, "lang": o.target.lang,
+                 "paper": o.target.paper, "print_shop": o.target.print_shop, "pages": o.pages,
+                 "fit": o.fit} for o in built.outcomes])
+        except OSError as exc:
+            raise _write_error(exc) from exc
+    return built
+
+
+def _write_error(exc: OSError) -> BuildError:
+    return BuildError(f"cannot write under {BUILD_DIR}/: {exc.strerror or exc} "
+                      f"({exc.filename or BUILD_DIR})")
+
+
+def _replay(root: Path, digest: str, states: Sequence[str] | None) -> BuildResult | None:
+    """The last build's result, when it was clean and nothing it read or wrote has changed
+    since: then loading, checking and hashing every handout's inputs again would find every
+    output unchanged, only slower (a no-op build of 850 handouts took 2.6 s that way)."""
+    manifest = load_manifest(root, digest)
+    if manifest is None:
+        return None
+    report = Report()
+    outcomes = []
+    try:
+        report.extend(Problem(**problem) for problem in manifest["problems"])
+        for saved in manifest["outputs"]:
+            target = Target(saved["state"], saved["lang"], saved["paper"], saved["print_shop"])
+            outcomes.append(Outcome(target, root / target.relpath(), pages=saved["pages"],
+                                    fit=saved["fit"], unchanged=True))
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged record: do the full build
+    return BuildResult(report, outcomes, root, states)
 
 
 def write_previews(root: Path, target: Target, dpi: int = 80) -> list[Path]:

@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from contextlib import suppress
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
+from typing import Any
 
 from . import __version__
-from .catalogs import TEMPLATES_DIR, UiMessage, printed_messages
+from .catalogs import TEMPLATES_DIR, Translations, UiMessage, printed_messages
 from .fonts import family_files
 from .languages import LANGUAGES
 from .loader import Project
 from .output import write_atomic
+from .pdf import FONT_DIRS
 
 CACHE_DIR = "build/.cache"
+#: What the last clean build was asked and read, and what it wrote (see :func:`build_digest`).
+MANIFEST = f"{CACHE_DIR}/last-build.json"
 
 
 @cache
@@ -42,14 +46,14 @@ def assets_digest(root: Path) -> str:
 
 
 def cache_key(project: Project, state: str, lang: str, paper: str, print_shop: bool,
-              catalog: Catalog | None, ui: list[UiMessage], assets: str) -> str:
+              catalog: Translations | None, ui: list[UiMessage], assets: str) -> str:
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
         digest.update(json.dumps(parts, ensure_ascii=False, default=str).encode() + b"\n")
 
     add(__version__, _weasyprint_version(), assets, state, lang, paper, print_shop,
-        project.settings.sources_url)
+        project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
     for family in LANGUAGES[lang].fonts:
         files = family_files(family)
         add(family, [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files])
@@ -111,3 +115,63 @@ def _recorded_int(root: Path, relpath: str, name: str) -> int | None:
 
 def forget(root: Path, relpath: str) -> None:
     _record_path(root, relpath).unlink(missing_ok=True)
+
+
+def build_digest(root: Path, request: object) -> str:
+    """Everything a build reads and what it was asked, in one hash.
+
+    The content, catalogs and templates byte for byte, this package's code, the font files (by
+    size and date), the versions, ``SOURCE_DATE_EPOCH``, and the request, which includes the
+    day (the date rules depend on it). Two builds with the same digest check and render the
+    same, so a repeated build can skip loading and checking everything when nothing changed.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([__version__, _weasyprint_version(),
+                              os.environ.get("SOURCE_DATE_EPOCH", ""), request],
+                             default=str).encode())
+    package = Path(__file__).resolve().parent
+    for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR, package):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(base.parent)}\0".encode() + path.read_bytes())
+    for font_dir in FONT_DIRS:
+        for folder, subfolders, names in os.walk(font_dir):
+            subfolders.sort()
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def save_manifest(root: Path, digest: str, problems: list[dict[str, object]],
+                  outputs: list[dict[str, object]]) -> None:
+    """Record a clean build: its digest, its warnings, and each output with its file stamp."""
+    for output in outputs:
+        output["stamp"] = _stamp(root / str(output["path"]))
+    payload = {"digest": digest, "problems": problems, "outputs": outputs}
+    write_atomic(root / MANIFEST, json.dumps(payload, ensure_ascii=False).encode())
+
+
+def load_manifest(root: Path, digest: str) -> dict[str, list[dict[str, Any]]] | None:
+    """The last clean build's record if it had this digest and its outputs are untouched."""
+    try:
+        saved = json.loads((root / MANIFEST).read_text())
+        if saved["digest"] != digest:
+            return None
+        for output in saved["outputs"]:
+            if _stamp(root / output["path"]) != output["stamp"]:
+                return None
+        return {"problems": saved["problems"], "outputs": saved["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def drop_manifest(root: Path) -> None:
+    # Nothing recorded, or no build folder yet: nothing to drop.
+    with suppress(FileNotFoundError, NotADirectoryError):
+        (root / MANIFEST).unlink()

@@ -13,9 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-
-from .catalogs import UiMessage, extract_template_messages, open_catalog, translation_problems
+from .catalogs import (
+    Translations,
+    UiMessage,
+    extract_template_messages,
+    open_catalog,
+    translation_problems,
+)
 from .errors import Problem
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
@@ -271,7 +275,7 @@ class Checked:
 
     project: Project
     report: Report
-    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    catalogs: dict[str, Translations] = field(default_factory=dict)
     ui: list[UiMessage] = field(default_factory=list)
 
 

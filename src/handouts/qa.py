@@ -51,6 +51,11 @@ def _allowed_month_numbers(english: str) -> Counter[str]:
     return numbers
 
 
+#: The same English is compared with every language's translation: tokenize it once.
+#: (The cached dicts are only read, never changed.)
+_english_tokens = functools.lru_cache(maxsize=1 << 14)(extract_tokens)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def differences(english: str, translation: str, lang: str) -> tuple[tuple[str, str, str], ...]:
     """:func:`compare`, remembered: template strings print on every state's handout, so the
@@ -64,7 +69,7 @@ def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, st
     if controls:
         codes = ", ".join(f"U+{ord(c):04X}" for c in controls)
         yield "error", "translation-control", f"invisible control characters ({codes})"
-    source, target = extract_tokens(english), extract_tokens(translation)
+    source, target = _english_tokens(english), extract_tokens(translation)
     for kind, rule in TOKEN_RULES.items():
         want, got = source[kind], target[kind]
         if kind == "number" and (surplus := got - want):
