@@ -133,7 +133,9 @@ def build_digest(root: Path, request: object) -> str:
     for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR, package):
         for path in sorted(base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(base.parent)}\0".encode() + path.read_bytes())
+                with path.open("rb") as handle:  # streamed: a huge file costs time, not memory
+                    content = hashlib.file_digest(handle, "sha256").hexdigest()
+                digest.update(f"{path.relative_to(base.parent)}\0{content}\n".encode())
     for font_dir in FONT_DIRS:
         for folder, subfolders, names in os.walk(font_dir):
             subfolders.sort()
