@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -194,7 +194,9 @@ def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
 
 
 def edition_id(handout: Handout, root: Path) -> str:
-    """A short hash of everything that shapes the page: facts, translations, template, code."""
+    """A short hash of everything that shapes the page: facts, translations, template, code,
+    and the renderer's version (a new WeasyPrint lays out and writes other bytes, so it makes a
+    new edition: two copies with the same id are the same file)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(asdict(handout), sort_keys=True, ensure_ascii=False).encode())
     for name in (TEMPLATE, STYLESHEET):
@@ -202,8 +204,15 @@ def edition_id(handout: Handout, root: Path) -> str:
         if not path.is_file():
             raise RenderError(f"template {TEMPLATES_DIR}/{name} not found")
         digest.update(path.read_bytes())
-    digest.update(__version__.encode())
+    digest.update(__version__.encode() + b"\0" + _renderer_version().encode())
     return digest.hexdigest()[:10]
+
+
+@cache
+def _renderer_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")
 
 
 def render_html(project: Project, state: str, language: Language, lookup: Lookup,
