@@ -148,3 +148,13 @@ def test_a_build_with_problems_is_never_replayed(project: Path, cli: Cli) -> Non
                            TODAY.isoformat())
     assert code == 1
     assert not (project / "build/.cache/last-build.json").exists()
+
+
+def test_a_change_to_the_code_rebuilds_everything(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(cli, project)
+    import handouts.cache
+
+    # As after `git pull` brought a new renderer without a new version number.
+    monkeypatch.setattr(handouts.cache, "_code_digest", lambda: "other code")
+    assert len(_written(_build(cli, project))) == 4

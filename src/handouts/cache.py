@@ -1,10 +1,10 @@
 """Incremental builds: each PDF is rebuilt only when something it prints has changed.
 
 An output's key hashes exactly its inputs: the claims and sources it prints, the catalog entries
-it uses, the state's name, the templates and stylesheet, the files of its fonts, the paper, and
-the versions of this package and WeasyPrint. The key is recorded (with the PDF's own hash) only
-after the PDF has been renamed into place, so an interrupted build can never leave a record
-that vouches for a PDF it did not write.
+it uses, the state's name, the templates and stylesheet, the files of its fonts, the paper,
+this package's code and version, WeasyPrint's version and ``SOURCE_DATE_EPOCH``. The key is
+recorded (with the PDF's own hash) only after the PDF has been renamed into place, so an
+interrupted build can never leave a record that vouches for a PDF it did not write.
 """
 
 from __future__ import annotations
@@ -36,6 +36,17 @@ def _weasyprint_version() -> str:
     return version("weasyprint")
 
 
+@cache
+def _code_digest() -> str:
+    """This package's own source: a change to how handouts are made (a working copy after
+    `git pull`) must rebuild them even when the version number stayed the same."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def assets_digest(root: Path) -> str:
     """Templates and stylesheets: every handout depends on all of them."""
     digest = hashlib.sha256()
@@ -52,7 +63,7 @@ def cache_key(project: Project, state: str, lang: str, paper: str, print_shop: b
     def add(*parts: object) -> None:
         digest.update(json.dumps(parts, ensure_ascii=False, default=str).encode() + b"\n")
 
-    add(__version__, _weasyprint_version(), assets, state, lang, paper, print_shop,
+    add(__version__, _code_digest(), _weasyprint_version(), assets, state, lang, paper, print_shop,
         project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
     for family in LANGUAGES[lang].fonts:
         files = family_files(family)
@@ -126,11 +137,10 @@ def build_digest(root: Path, request: object) -> str:
     same, so a repeated build can skip loading and checking everything when nothing changed.
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, _weasyprint_version(),
+    digest.update(json.dumps([__version__, _code_digest(), _weasyprint_version(),
                               os.environ.get("SOURCE_DATE_EPOCH", ""), request],
                              default=str).encode())
-    package = Path(__file__).resolve().parent
-    for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR, package):
+    for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR):
         for path in sorted(base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 with path.open("rb") as handle:  # streamed: a huge file costs time, not memory
