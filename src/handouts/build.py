@@ -24,8 +24,7 @@ from .cache import (
     forget,
     is_fresh,
     load_manifest,
-    previous_fit,
-    previous_pages,
+    read_record,
     record,
     save_manifest,
 )
@@ -252,43 +251,37 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 for t in targets}
     assets = assets_digest(root)
     keys: dict[Target, str] = {}
-    todo = []
+    todo: list[Job] = []
     for target, outcome in outcomes.items():
         if outcome.blockers:
             continue
         keys[target] = cache_key(project, target.state, target.lang, target.paper,
                                  target.print_shop, checked.catalogs.get(target.lang),
                                  checked.ui, assets)
-        if not force and is_fresh(root, target.relpath(), keys[target]):
+        saved = read_record(root, target.relpath())
+        if not force and is_fresh(root, target.relpath(), keys[target], saved):
+            assert saved is not None
             outcome.unchanged = True
-            outcome.fit = previous_fit(root, target.relpath()) or 0
-            outcome.pages = previous_pages(root, target.relpath()) or 0
+            outcome.fit, outcome.pages = saved.fit or 0, saved.pages or 0
         else:
-            todo.append(target)
+            todo.append((target, saved.fit if saved else None))
     if planned:
         planned(len(todo))
     written: list[Outcome] = []
     try:
         for outcome in outcomes.values():
             if outcome.blockers:
-                forget(root, outcome.target.relpath())
-                if outcome.path.exists():
-                    outcome.path.unlink()
-                    outcome.removed_stale = True
-        jobs_list = [(t, previous_fit(root, t.relpath())) for t in todo]
+                _remove_stale(root, outcome)
         # Each PDF is written as soon as it is rendered: memory stays flat however many
         # handouts there are, and an interrupted build keeps what it finished.
-        for result in _render_all(project, jobs_list, jobs):
+        for result in _render_all(project, todo, jobs):
             outcome = outcomes[result.target]
             if result.rule:
                 outcome.blockers = [Problem(result.target.relpath(), 1, result.rule,
                                             result.message, state=result.target.state,
                                             lang=result.target.lang)]
                 report.extend(outcome.blockers)
-                forget(root, outcome.target.relpath())
-                if outcome.path.exists():
-                    outcome.path.unlink()
-                    outcome.removed_stale = True
+                _remove_stale(root, outcome)
             else:
                 outcome.pages, outcome.fit = result.pages, result.fit
                 write_atomic(outcome.path, result.data)
@@ -312,6 +305,14 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         except OSError as exc:
             raise _write_error(exc) from exc
     return built
+
+
+def _remove_stale(root: Path, outcome: Outcome) -> None:
+    """A blocked handout's older copy goes: nobody may print yesterday's facts as today's."""
+    forget(root, outcome.target.relpath())
+    if outcome.path.exists():
+        outcome.path.unlink()
+        outcome.removed_stale = True
 
 
 def _write_error(exc: OSError) -> BuildError:

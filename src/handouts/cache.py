@@ -13,8 +13,8 @@ import hashlib
 import json
 import os
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +24,11 @@ from .fonts import family_files
 from .languages import LANGUAGES
 from .loader import Project
 from .output import write_atomic
-from .pdf import FONT_DIRS
+from .pdf import FONT_DIRS, weasyprint_version
 
 CACHE_DIR = "build/.cache"
 #: What the last clean build was asked and read, and what it wrote (see :func:`build_digest`).
 MANIFEST = f"{CACHE_DIR}/last-build.json"
-
-
-@cache
-def _weasyprint_version() -> str:
-    return version("weasyprint")
 
 
 @cache
@@ -63,7 +58,7 @@ def cache_key(project: Project, state: str, lang: str, paper: str, print_shop: b
     def add(*parts: object) -> None:
         digest.update(json.dumps(parts, ensure_ascii=False, default=str).encode() + b"\n")
 
-    add(__version__, _code_digest(), _weasyprint_version(), assets, state, lang, paper, print_shop,
+    add(__version__, _code_digest(), weasyprint_version(), assets, state, lang, paper, print_shop,
         project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
     for family in LANGUAGES[lang].fonts:
         files = family_files(family)
@@ -89,14 +84,37 @@ def _record_path(root: Path, relpath: str) -> Path:
     return root / CACHE_DIR / (relpath.replace("/", "__") + ".json")
 
 
-def is_fresh(root: Path, relpath: str, key: str) -> bool:
-    """The PDF exists, was written for exactly this key, and is the file we wrote."""
-    record, pdf = _record_path(root, relpath), root / relpath
+@dataclass(frozen=True)
+class Record:
+    """What the last build of one output wrote down about it."""
+
+    key: str
+    sha256: str
+    fit: int | None
+    """The type step it chose: where the next build's search starts (only a starting point;
+    it never changes which step is chosen)."""
+    pages: int | None
+
+
+def read_record(root: Path, relpath: str) -> Record | None:
     try:
-        saved = json.loads(record.read_text())
-        return bool(saved["key"] == key
-                    and saved["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest())
-    except (OSError, ValueError, KeyError, TypeError):
+        saved = json.loads(_record_path(root, relpath).read_text())
+        fit, pages = saved.get("fit"), saved.get("pages")
+        return Record(str(saved["key"]), str(saved["sha256"]),
+                      fit if isinstance(fit, int) else None,
+                      pages if isinstance(pages, int) else None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def is_fresh(root: Path, relpath: str, key: str, saved: Record | None) -> bool:
+    """The PDF exists, was written for exactly this key (``saved``, its record), and is the
+    file we wrote."""
+    if saved is None or saved.key != key:
+        return False
+    try:
+        return saved.sha256 == hashlib.sha256((root / relpath).read_bytes()).hexdigest()
+    except OSError:
         return False
 
 
@@ -104,24 +122,6 @@ def record(root: Path, relpath: str, key: str, data: bytes, fit: int = 0, pages:
     payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "fit": fit,
                "pages": pages}
     write_atomic(_record_path(root, relpath), json.dumps(payload).encode())
-
-
-def previous_fit(root: Path, relpath: str) -> int | None:
-    """The type step the last build of this output chose: where the next build starts its
-    search (only a starting point; it never changes which step is chosen)."""
-    return _recorded_int(root, relpath, "fit")
-
-
-def previous_pages(root: Path, relpath: str) -> int | None:
-    return _recorded_int(root, relpath, "pages")
-
-
-def _recorded_int(root: Path, relpath: str, name: str) -> int | None:
-    try:
-        value = json.loads(_record_path(root, relpath).read_text())[name]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return value if isinstance(value, int) else None
 
 
 def forget(root: Path, relpath: str) -> None:
@@ -137,7 +137,7 @@ def build_digest(root: Path, request: object) -> str:
     same, so a repeated build can skip loading and checking everything when nothing changed.
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, _code_digest(), _weasyprint_version(),
+    digest.update(json.dumps([__version__, _code_digest(), weasyprint_version(),
                               os.environ.get("SOURCE_DATE_EPOCH", ""), request],
                              default=str).encode())
     for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR):

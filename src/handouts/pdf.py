@@ -13,6 +13,7 @@ import logging
 import mimetypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -87,6 +88,15 @@ def lay_out(html: str, base_dir: Path, allowed: Sequence[Path] = ()) -> Any:
             raise RenderError(f"{exc}: {exc.__cause__}") from exc
     _raise_on_warnings(records)
     return document
+
+
+@cache
+def weasyprint_version() -> str:
+    """The renderer's version: part of every output's cache key and of the edition id, since a
+    new WeasyPrint writes other bytes."""
+    from importlib.metadata import version
+
+    return version("weasyprint")
 
 
 def pages_used(document: Any) -> float | None:

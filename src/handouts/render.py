@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -25,6 +25,7 @@ from .errors import RenderError
 from .languages import Language
 from .loader import Project
 from .models import SECTIONS, Claim
+from .pdf import weasyprint_version
 from .tokens import LTR_RUN
 
 TEMPLATE = "handout.html"
@@ -204,15 +205,8 @@ def edition_id(handout: Handout, root: Path) -> str:
         if not path.is_file():
             raise RenderError(f"template {TEMPLATES_DIR}/{name} not found")
         digest.update(path.read_bytes())
-    digest.update(__version__.encode() + b"\0" + _renderer_version().encode())
+    digest.update(__version__.encode() + b"\0" + weasyprint_version().encode())
     return digest.hexdigest()[:10]
-
-
-@cache
-def _renderer_version() -> str:
-    from importlib.metadata import version
-
-    return version("weasyprint")
 
 
 def render_html(project: Project, state: str, language: Language, lookup: Lookup,
