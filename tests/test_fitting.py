@@ -33,7 +33,7 @@ def test_slight_overflow_tries_the_next_step() -> None:
 
 def test_hint_that_fits_looks_one_step_larger_unless_that_cannot_fit() -> None:
     assert next_step({2: (True, 1.80)}, 3, 2) == 1
-    assert next_step({2: (True, 1.99)}, 3, 2) is None
+    assert next_step({2: (True, 1.995)}, 3, 2) is None
     assert next_step({2: (True, 1.80), 1: (False, 2.1)}, 3, 2) is None
     assert next_step({2: (True, 1.80), 1: (True, 1.95)}, 3, 2) == 0
 
@@ -91,3 +91,19 @@ def test_pages_used_measures_the_filled_part_of_the_last_page() -> None:
     html, _ = render_html(project, "CO", LANGUAGES["en"], load_lookup(REPO, "en"), "letter", 0)
     used = pages_used(lay_out(html, REPO / "templates"))
     assert used is not None and 1.0 < used <= 2.0
+
+
+@pytest.mark.parametrize(("lang", "step"), [("en", 0), ("es", 0), ("es", 2)])
+def test_pages_used_counts_unbalanced_columns_as_balanced(lang: str, step: int) -> None:
+    """The sources list fills its first column first; the length must not jump to the foot of
+    the page for it (es at step 0 overflows, its last column on page 3 alone)."""
+    project = load_project(REPO, ["CO"])
+    html, _ = render_html(project, "CO", LANGUAGES[lang], load_lookup(REPO, lang), "letter", step)
+    assert "column-fill: auto" in (REPO / "templates/handout.css").read_text()
+    unbalanced = lay_out(html, REPO / "templates")
+    balanced = lay_out(html.replace("</style>", ".sources ol { column-fill: balance }</style>"),
+                       REPO / "templates")
+    assert len(unbalanced.pages) == len(balanced.pages)
+    measured, expected = pages_used(unbalanced), pages_used(balanced)
+    assert measured is not None and expected is not None
+    assert abs(measured - expected) < 0.015

@@ -124,15 +124,47 @@ def pages_used(document: Any) -> float | None:
     """How many pages' worth of content a layout holds: every page before the last, plus the
     filled share of the last. None when WeasyPrint does not expose its page boxes.
 
+    The stylesheet lets multi-column content fill its first column to the bottom of the page
+    before starting the next (balancing columns would cost a layout pass per try); the length
+    counts such columns as if balanced, so it keeps growing and shrinking with the content.
     Page fitting uses it to skip type steps that cannot possibly be enough.
     """
     try:
         # Page boxes are not public API; requirements.lock pins the WeasyPrint this was read from.
         last = document.pages[-1]._page_box
         root = next(box for box in last.children if getattr(box, "element_tag", None) == "html")
-        return float(len(document.pages) - 1 + root.margin_height() / last.height)
+        height = root.margin_height() - _column_slack(root)
+        return float(len(document.pages) - 1 + height / last.height)
     except (AttributeError, IndexError, StopIteration, TypeError, ZeroDivisionError):
         return None
+
+
+def _column_slack(box: Any) -> float:
+    """How much taller the columns that end ``box`` are than they would be balanced (0 when
+    it does not end in columns): a box ends where its last in-flow child does."""
+    from weasyprint.formatting_structure.boxes import BlockContainerBox
+
+    while isinstance(box, BlockContainerBox):
+        children = [child for child in box.children if child.is_in_normal_flow()]
+        columns = [child for child in children if child.is_column]
+        if columns:
+            heights = [_filled_height(column) for column in columns]
+            # Content that fits in the first column makes only that one column box.
+            count = box.style["column_count"]
+            count = max(len(columns), count if isinstance(count, int) else 1)
+            return max(heights) - sum(heights) / count
+        if not children:
+            return 0.0
+        box = children[-1]
+    return 0.0
+
+
+def _filled_height(column: Any) -> float:
+    children = [child for child in column.children if child.is_in_normal_flow()]
+    if not children:
+        return 0.0
+    last = children[-1]
+    return float(last.position_y + last.margin_height() - column.position_y)
 
 
 def write_document(document: Any, html: str) -> bytes:
