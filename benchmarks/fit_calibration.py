@@ -4,8 +4,8 @@
 
 Lays out every state × language × paper of the repository's content at every step and prints,
 for each pair of steps (j, k), the least ratio length(k) / length(j) over layouts that overflow
-at j and the greatest over all. Run it after changing the fitting steps in the stylesheet, then
-set LENGTH_RATIO a little wider than what it prints.
+at j and the greatest over all. Run it after changing the fitting steps or the layout in the
+stylesheet, then set LENGTH_RATIO a little wider than what it prints.
 """
 
 from __future__ import annotations
