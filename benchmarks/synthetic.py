@@ -25,6 +25,7 @@ Nothing here is part of the test run.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import resource
@@ -54,6 +55,7 @@ from handouts.catalogs import (  # noqa: E402
 )
 from handouts.languages import LANGUAGES, TRANSLATED  # noqa: E402
 from handouts.loader import load_project  # noqa: E402
+from handouts.pdf import font_configuration  # noqa: E402
 from handouts.render import render_html  # noqa: E402
 
 
@@ -107,16 +109,13 @@ def _floor_render(html: str, warm: bool = False) -> None:
     one font configuration per process (as the build does) instead of a new one per call."""
     from weasyprint import HTML
 
-    from handouts.pdf import font_configuration
-
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     HTML(string=html, base_url=str(ROOT / "templates") + "/").write_pdf(
         pdf_identifier=identifier, pdf_variant="pdf/ua-1",
         font_config=font_configuration() if warm else None)
 
 
-def _warm_floor_render(html: str) -> None:
-    _floor_render(html, warm=True)
+_WARM_FLOOR = functools.partial(_floor_render, warm=True)
 
 
 def _children_cpu() -> float:
@@ -173,7 +172,7 @@ def main() -> None:
                                               load_lookup(root, o["lang"]), o["paper"],
                                               o["type_step"])
                         htmls.append(html)
-            for render, times in ((_floor_render, floors), (_warm_floor_render, warm_floors)):
+            for render, times in ((_floor_render, floors), (_WARM_FLOOR, warm_floors)):
                 cpu = _children_cpu()
                 start = time.perf_counter()
                 with ProcessPoolExecutor(options.jobs) as pool:
@@ -230,7 +229,7 @@ def main() -> None:
             add(f"one CO handout, WeasyPrint only, {lang} (median)", statistics.median(
                 _timed(_floor_render, html) for _ in range(options.repeat)))
             add(f"one CO handout, WeasyPrint, kept font configuration, {lang} (median)",
-                statistics.median(_timed(_warm_floor_render, html)
+                statistics.median(_timed(_WARM_FLOOR, html)
                                   for _ in range(options.repeat)))
             add(f"one CO handout, pipeline incl. fitting, {lang} (median)", statistics.median(
                 _timed(_render_fitting, project, Target("CO", lang, "letter"), lookup)

@@ -28,10 +28,7 @@ from .cache import (
     record,
     save_manifest,
 )
-from .catalogs import (
-    Lookup,
-    load_lookup,
-)
+from .catalogs import Lookup, load_lookup
 from .check import Report, check_project
 from .errors import BuildError, Problem, RenderError, SheetsError
 from .fitting import Tried, first_step, next_step
