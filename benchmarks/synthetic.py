@@ -25,6 +25,7 @@ Nothing here is part of the test run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import functools
 import hashlib
 import json
@@ -140,6 +141,9 @@ def main() -> None:
                         help="cold builds and floors, alternating (medians are reported)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
+    # Bytecode as a normal install has it after its first run: with PYTHONDONTWRITEBYTECODE
+    # set, every `sheets` run below would compile the package's changed modules again.
+    compileall.compile_dir(ROOT / "src", quiet=1)
     rows: list[tuple[str, float, str]] = []
 
     def add(name: str, value: float, unit: str = "s") -> None:

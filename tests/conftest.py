@@ -46,6 +46,8 @@ def _project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     update_catalogs(root, extract_messages(load_project(root)), TRANSLATED)
     for lang in TRANSLATED:
         pseudo_translate(root, lang)
+    # Each test starts without build/ (extracting the template strings kept them there).
+    shutil.rmtree(root / "build", ignore_errors=True)
     return root
 
 

@@ -249,12 +249,34 @@ def test_parsed_catalog_is_reused_until_the_file_changes(
 
 
 def test_damaged_or_unwritable_catalog_cache_only_costs_time(project: Path) -> None:
-    from handouts.catalogs import CATALOG_CACHE_DIR, read_translations
+    from handouts.catalogs import read_translations
+    from handouts.memo import CACHE_DIR
 
     expected = read_translations(project, "es").entries
-    cached = project / CATALOG_CACHE_DIR / "es.json"
+    cached = project / CACHE_DIR / "catalogs/es.json"
     cached.write_text('{"sha256": ')
     assert read_translations(project, "es").entries == expected
     shutil.rmtree(project / "build")
     (project / "build").write_text("not a folder")
     assert read_translations(project, "es").entries == expected
+
+
+def test_template_strings_are_kept_until_a_template_changes(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import handouts.catalogs as catalogs
+
+    first = catalogs.extract_template_messages(project)
+    assert any(m.id == "Sources" for m in first)
+
+    def no_extract(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("unchanged templates must not be parsed again")
+
+    monkeypatch.setattr(catalogs, "extract_from_file", no_extract)
+    assert catalogs.extract_template_messages(project) == first
+    template = project / "templates/handout.html"
+    template.write_text(template.read_text() + '{{ _("A new label") }}\n')
+    with pytest.raises(AssertionError, match="parsed again"):
+        catalogs.extract_template_messages(project)
+    monkeypatch.undo()
+    again = catalogs.extract_template_messages(project)
+    assert again[-1].id == "A new label" and again[:-1] == first

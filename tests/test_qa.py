@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+import handouts.catalogs as catalogs
+import handouts.qa as qa
 from conftest import TODAY
 from handouts.catalogs import po_path
 from handouts.languages import LANGUAGES
@@ -51,6 +53,24 @@ def test_a_changed_fact_blocks(project: Path, cli: Cli, lang: str, context: str 
                           "--lang", lang)
     assert code == 1
     assert f"{REL.format(lang=lang)}:{line}: error[{rule}]: " in err, err
+
+
+def test_findings_are_kept_with_the_parsed_catalog_until_the_rules_change(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = _set(project, "es", "CO/state-law-limit", None, "Una ley de 2012 limita lo compartido.")
+    args = ("check", "--root", str(project), "--today", TODAY.isoformat(), "--lang", "es")
+    first = cli(*args)
+    assert f"{REL.format(lang='es')}:{line}: error[translation-number]: " in first[2], first
+
+    def no_compare(*_args: object) -> None:
+        raise AssertionError("the findings of an unchanged catalog must be kept")
+
+    qa.differences.cache_clear()  # nothing remembered in this process either
+    monkeypatch.setattr(qa, "compare", no_compare)
+    assert cli(*args) == first
+    monkeypatch.setattr(catalogs, "rules_version", lambda: "other rules")
+    with pytest.raises(AssertionError, match="must be kept"):
+        cli(*args)
 
 
 def test_localized_digits_and_month_numbers_are_the_same_facts(project: Path, cli: Cli) -> None:

@@ -23,10 +23,10 @@ from .catalogs import TEMPLATES_DIR, Translations, UiMessage, printed_messages
 from .fonts import family_files
 from .languages import LANGUAGES
 from .loader import Project
+from .memo import CACHE_DIR
 from .output import write_atomic
 from .pdf import FONT_DIRS, weasyprint_version
 
-CACHE_DIR = "build/.cache"
 #: What the last clean build was asked and read, and what it wrote (see :func:`build_digest`).
 MANIFEST = f"{CACHE_DIR}/last-build.json"
 

@@ -10,27 +10,29 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
+import importlib.util
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import babel
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
 from markupsafe import Markup
 from markupsafe import escape as escape_html
 
+from . import memo
 from .errors import CatalogError, Problem
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
+from .memo import key_of
 from .models import Claim
 from .output import write_atomic
-from .qa import differences
+from .qa import Finding, differences, rules_version
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATES_DIR = "templates"
@@ -67,15 +69,35 @@ class UiMessage:
 
 
 def extract_template_messages(root: Path) -> list[UiMessage]:
-    """Every ``_()``/``{% trans %}`` string in the templates, in file order."""
+    """Every ``_()``/``{% trans %}`` string in the templates, in file order.
+
+    Kept in ``build/.cache/`` under the templates' bytes and the extractor's code: importing
+    Jinja and parsing the templates took a tenth of a `sheets check` that needs no Jinja else.
+    """
+    paths = sorted((root / TEMPLATES_DIR).glob("*.html"))
+    key = key_of(_extractor_code(), *(part for path in paths
+                                      for part in (path.name, path.read_bytes())))
+    kept = memo.load(root, "ui-messages.json", key)
+    if kept is not None:
+        with suppress(ValueError, TypeError):  # damaged: extract again
+            return [UiMessage(message, path, line) for message, path, line in kept]
     found: dict[str, UiMessage] = {}
-    for path in sorted((root / TEMPLATES_DIR).glob("*.html")):
+    for path in paths:
         for lineno, message, _comments, _context in extract_from_file(
             "jinja2.ext:babel_extract", path, options={"trimmed": "true"}
         ):
             if isinstance(message, str) and message not in found:
                 found[message] = UiMessage(message, _rel(path, root), lineno)
+    memo.save(root, "ui-messages.json", key, [[m.id, m.path, m.line] for m in found.values()])
     return list(found.values())
+
+
+def _extractor_code() -> bytes:
+    """This module, Babel's version and Jinja's extractor, found without importing Jinja."""
+    spec = importlib.util.find_spec("jinja2")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    jinja_ext = b"".join(Path(folder, "ext.py").read_bytes() for folder in folders)
+    return Path(__file__).read_bytes() + babel.__version__.encode() + jinja_ext
 
 
 def _claims_in_order(project: Project) -> Iterator[Claim]:
@@ -187,14 +209,17 @@ class Entry:
     string: str
     fuzzy: bool
     lineno: int
+    #: What translation QA finds in it (:func:`handouts.qa.differences`); None: not looked at.
+    findings: tuple[Finding, ...] | None = None
 
 
 class Translations:
     """A catalog for reading: (context, English) → :class:`Entry`, with Babel's ``get``.
 
-    Babel parses the ``.po`` file; the result is kept in ``build/.cache/catalogs/`` under the
-    file's SHA-256, because parsing sixteen catalogs of a few thousand entries each was a third
-    of `sheets check`'s time. A changed file has another hash, so the cache is never stale.
+    Babel parses the ``.po`` file and QA compares each translation with its English; both
+    results are kept in ``build/.cache/catalogs/`` under the file's SHA-256 and the QA rules'
+    version, because parsing sixteen catalogs was a third of `sheets check`'s time and QA
+    another quarter. A changed file has another hash, so what is kept is never stale.
     """
 
     def __init__(self, entries: dict[tuple[str | None, str], Entry]) -> None:
@@ -204,36 +229,37 @@ class Translations:
         return self.entries.get((context, msgid))
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog) -> Translations:
-        return cls({(m.context, m.id): Entry(m.string if isinstance(m.string, str) else "",
-                                             m.fuzzy, m.lineno or 1)
-                    for m in catalog if m.id and isinstance(m.id, str)})
-
-
-CATALOG_CACHE_DIR = "build/.cache/catalogs"
+    def from_catalog(cls, catalog: Catalog, lang: str | None = None) -> Translations:
+        """The entries of ``catalog``; with ``lang``, each current translation's QA findings."""
+        entries = {}
+        for m in catalog:
+            if not m.id or not isinstance(m.id, str):
+                continue
+            string = m.string if isinstance(m.string, str) else ""
+            findings = (differences(m.id, string, lang)
+                        if lang is not None and string and not m.fuzzy else None)
+            entries[(m.context, m.id)] = Entry(string, m.fuzzy, m.lineno or 1, findings)
+        return cls(entries)
 
 
 def read_translations(root: Path, lang: str) -> Translations:
     """``lang``'s catalog for reading (see :class:`Translations`); CatalogError if malformed."""
     path = po_path(root, lang)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(exc.strerror or str(exc), _rel(path, root)) from exc
-    cached = root / CATALOG_CACHE_DIR / f"{lang}.json"
-    try:
-        saved = json.loads(cached.read_text(encoding="utf-8"))
-        if saved["sha256"] == digest:
-            return Translations({(context, msgid): Entry(string, fuzzy, lineno)
-                                 for context, msgid, string, fuzzy, lineno in saved["entries"]})
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # no usable cache: parse the file
-    translations = Translations.from_catalog(read_catalog(path, root, lang, previous=False))
-    entries = [[context, msgid, e.string, e.fuzzy, e.lineno]
-               for (context, msgid), e in translations.entries.items()]
-    with suppress(OSError):  # a read-only checkout still checks, only slower
-        write_atomic(cached, json.dumps({"sha256": digest, "entries": entries},
-                                        ensure_ascii=False).encode("utf-8"))
+    name, key = f"catalogs/{lang}.json", key_of(data, lang, rules_version())
+    saved = memo.load(root, name, key)
+    if saved is not None:
+        with suppress(ValueError, TypeError):  # damaged: parse the file
+            return Translations({
+                (context, msgid): Entry(string, fuzzy, lineno,
+                                        None if found is None else tuple(map(tuple, found)))
+                for context, msgid, string, fuzzy, lineno, found in saved})
+    translations = Translations.from_catalog(read_catalog(path, root, lang, previous=False), lang)
+    memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
+                                for (context, msgid), e in translations.entries.items()])
     return translations
 
 
@@ -465,7 +491,10 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
                                     f"{label}: translation is fuzzy (outdated); review it and "
                                     "remove the fuzzy flag", state=scope, lang=lang))
         else:
-            for severity, rule, message in differences(msgid, str(found.string), lang):
+            findings = found.findings
+            if findings is None:
+                findings = differences(msgid, found.string, lang)
+            for severity, rule, message in findings:
                 problems.append(Problem(rel, found.lineno or 1, rule, f"{label}: {message}",
                                         severity, state=scope, lang=lang))  # type: ignore[arg-type]
     return problems

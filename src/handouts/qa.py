@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
+from . import tokens
+from .memo import key_of
 from .tokens import extract_tokens, forbidden_controls, normalize_digits
+
+#: One finding: (severity, rule id, message).
+Finding = tuple[str, str, str]
 
 #: Rule id per kind of protected token (all errors).
 TOKEN_RULES = {
@@ -56,14 +63,23 @@ def _allowed_month_numbers(english: str) -> Counter[str]:
 _english_tokens = functools.lru_cache(maxsize=1 << 14)(extract_tokens)
 
 
+@functools.cache
+def rules_version() -> str:
+    """What findings depend on besides the two strings and the language: these rules, the
+    tokens they compare and the Unicode data behind ``\\w`` and control characters. Findings
+    kept between runs (with the parsed catalog) are dropped when it changes."""
+    sources = [Path(module).read_bytes() for module in (__file__, tokens.__file__)]
+    return key_of(*sources, unicodedata.unidata_version)
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def differences(english: str, translation: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+def differences(english: str, translation: str, lang: str) -> tuple[Finding, ...]:
     """:func:`compare`, remembered: template strings print on every state's handout, so the
     check meets the same (English, translation) pair once per state."""
     return tuple(compare(english, translation, lang))
 
 
-def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+def compare(english: str, translation: str, lang: str) -> Iterator[Finding]:
     """Yield (severity, rule, message) for each difference between English and translation."""
     controls = [c for c in forbidden_controls(translation) if c not in "\u200e\u200f"]
     if controls:
@@ -86,7 +102,7 @@ def compare(english: str, translation: str, lang: str) -> Iterator[tuple[str, st
     yield from _warnings(english, translation, lang)
 
 
-def _warnings(english: str, translation: str, lang: str) -> Iterator[tuple[str, str, str]]:
+def _warnings(english: str, translation: str, lang: str) -> Iterator[Finding]:
     # Single words may well be spelled the same ("Sources" in French); sentences may not.
     if translation.strip() == english.strip() and len(re.findall(r"[A-Za-z]{2,}", english)) >= 3:
         yield "warning", "translation-identical", "the translation is the English unchanged"

@@ -1,0 +1,45 @@
+"""Derived data kept between runs in ``build/.cache/``, each under a key made from everything it
+was computed from: a different key means compute it again, so what is kept is never stale.
+
+Only for data that is cheap to lose: a missing, damaged or unwritable cache costs time, never
+a wrong answer (a read-only checkout still checks, only slower).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from .output import write_atomic
+
+CACHE_DIR = "build/.cache"
+
+
+def key_of(*parts: bytes | str) -> str:
+    """A key from the inputs, each one delimited so that ("ab", "c") and ("a", "bc") differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def load(root: Path, name: str, key: str) -> Any:
+    """The value kept as ``name`` under ``key``, or None (nothing kept, another key, damaged).
+    The caller still validates its shape: a hand-edited file must not crash a check."""
+    try:
+        saved = json.loads((root / CACHE_DIR / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        return None
+    return saved.get("value")
+
+
+def save(root: Path, name: str, key: str, value: Any) -> None:
+    with suppress(OSError):
+        write_atomic(root / CACHE_DIR / name,
+                     json.dumps({"key": key, "value": value}, ensure_ascii=False).encode())
