@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .cache import (
+    OutputKeys,
     assets_digest,
     build_digest,
-    cache_key,
     drop_manifest,
     forget,
     is_fresh,
@@ -246,15 +246,14 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
                 for t in targets}
-    assets = assets_digest(root)
+    output_keys = OutputKeys(project, checked.ui, assets_digest(root))
     keys: dict[Target, str] = {}
     todo: list[Job] = []
     for target, outcome in outcomes.items():
         if outcome.blockers:
             continue
-        keys[target] = cache_key(project, target.state, target.lang, target.paper,
-                                 target.print_shop, checked.catalogs.get(target.lang),
-                                 checked.ui, assets)
+        keys[target] = output_keys.key(target.state, target.lang, target.paper,
+                                       target.print_shop, checked.catalogs.get(target.lang))
         saved = read_record(root, target.relpath())
         if not force and is_fresh(root, target.relpath(), keys[target], saved):
             assert saved is not None

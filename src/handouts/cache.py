@@ -51,33 +51,63 @@ def assets_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(project: Project, state: str, lang: str, paper: str, print_shop: bool,
-              catalog: Translations | None, ui: list[UiMessage], assets: str) -> str:
-    digest = hashlib.sha256()
+def _hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 
-    def add(*parts: object) -> None:
-        digest.update(json.dumps(parts, ensure_ascii=False, default=str).encode() + b"\n")
 
-    add(__version__, _code_digest(), weasyprint_version(), assets, state, lang, paper, print_shop,
-        project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
-    for family in LANGUAGES[lang].fonts:
-        files = family_files(family)
-        add(family, [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files])
-    cited: dict[str, None] = {}
-    for claim in project.printed_claims(state):
-        add(claim.key, claim.model_dump(mode="json"))
-        for citation in claim.citations:
-            cited[citation.source] = None
-    for source_id in cited:
-        source = project.sources.get(source_id)
-        add(source_id, source.model_dump(mode="json") if source else None)
-    if catalog is not None:
-        for msgid, context in printed_messages(project, state, ui):
-            found = catalog.get(msgid, context=context)
-            add(context, msgid, found.string if found else None)
-    else:
-        add(project.states[state].name)
-    return digest.hexdigest()
+class OutputKeys:
+    """The cache keys of one build's outputs. What many outputs share is hashed once: a state's
+    claims and sources print in every language and paper, a language's fonts and catalog
+    entries on both papers. (Hashed again for each output, the keys of 850 handouts took
+    longer than rendering the one a claim edit changed.)"""
+
+    def __init__(self, project: Project, ui: list[UiMessage], assets: str) -> None:
+        self.project = project
+        self.ui = ui
+        self.common = _hash(__version__, _code_digest(), weasyprint_version(), assets,
+                            project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
+        self._content: dict[str, str] = {}
+        self._fonts: dict[str, str] = {}
+        self._texts: dict[tuple[str, str], str] = {}
+
+    def key(self, state: str, lang: str, paper: str, print_shop: bool,
+            catalog: Translations | None) -> str:
+        return _hash(self.common, state, lang, paper, print_shop, self._fonts_of(lang),
+                     self._content_of(state), self._texts_of(state, lang, catalog))
+
+    def _content_of(self, state: str) -> str:
+        """The claims the state's handout prints and the sources they cite."""
+        if state not in self._content:
+            claims = self.project.printed_claims(state)
+            cited = dict.fromkeys(c.source for claim in claims for c in claim.citations)
+            sources = {source_id: self.project.sources.get(source_id) for source_id in cited}
+            self._content[state] = _hash(
+                [(claim.key, claim.model_dump(mode="json")) for claim in claims],
+                [(source_id, source.model_dump(mode="json") if source else None)
+                 for source_id, source in sources.items()])
+        return self._content[state]
+
+    def _fonts_of(self, lang: str) -> str:
+        if lang not in self._fonts:
+            self._fonts[lang] = _hash([
+                (family, [(str(p), p.stat().st_size, p.stat().st_mtime_ns)
+                          for p in family_files(family)])
+                for family in LANGUAGES[lang].fonts])
+        return self._fonts[lang]
+
+    def _texts_of(self, state: str, lang: str, catalog: Translations | None) -> str:
+        """The translations the handout prints (English: the state's name, all else is in
+        the content and the templates)."""
+        if (state, lang) not in self._texts:
+            if catalog is None:
+                texts: list[object] = [self.project.states[state].name]
+            else:
+                texts = []
+                for msgid, context in printed_messages(self.project, state, self.ui):
+                    found = catalog.get(msgid, context=context)
+                    texts.append((context, msgid, found.string if found else None))
+            self._texts[(state, lang)] = _hash(texts)
+        return self._texts[(state, lang)]
 
 
 def _record_path(root: Path, relpath: str) -> Path:
