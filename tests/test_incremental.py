@@ -156,5 +156,5 @@ def test_a_change_to_the_code_rebuilds_everything(
     import handouts.cache
 
     # As after `git pull` brought a new renderer without a new version number.
-    monkeypatch.setattr(handouts.cache, "_code_digest", lambda: "other code")
+    monkeypatch.setattr(handouts.cache, "code_digest", lambda: "other code")
     assert len(_written(_build(cli, project))) == 4

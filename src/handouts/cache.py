@@ -14,7 +14,6 @@ import json
 import os
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,12 @@ from .catalogs import TEMPLATES_DIR, Translations, UiMessage, printed_messages
 from .fonts import family_files
 from .languages import LANGUAGES
 from .loader import Project
-from .memo import CACHE_DIR
+from .memo import CACHE_DIR, code_digest
 from .output import write_atomic
 from .pdf import FONT_DIRS, weasyprint_version
 
 #: What the last clean build was asked and read, and what it wrote (see :func:`build_digest`).
 MANIFEST = f"{CACHE_DIR}/last-build.json"
-
-
-@cache
-def _code_digest() -> str:
-    """This package's own source: a change to how handouts are made (a working copy after
-    `git pull`) must rebuild them even when the version number stayed the same."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def assets_digest(root: Path) -> str:
@@ -64,7 +52,7 @@ class OutputKeys:
     def __init__(self, project: Project, ui: list[UiMessage], assets: str) -> None:
         self.project = project
         self.ui = ui
-        self.common = _hash(__version__, _code_digest(), weasyprint_version(), assets,
+        self.common = _hash(__version__, code_digest(), weasyprint_version(), assets,
                             project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
         self._content: dict[str, str] = {}
         self._fonts: dict[str, str] = {}
@@ -167,7 +155,7 @@ def build_digest(root: Path, request: object) -> str:
     same, so a repeated build can skip loading and checking everything when nothing changed.
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, _code_digest(), weasyprint_version(),
+    digest.update(json.dumps([__version__, code_digest(), weasyprint_version(),
                               os.environ.get("SOURCE_DATE_EPOCH", ""), request],
                              default=str).encode())
     for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR):

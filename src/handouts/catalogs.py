@@ -29,7 +29,7 @@ from . import memo
 from .errors import CatalogError, Problem
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
-from .memo import key_of
+from .memo import code_digest, key_of
 from .models import Claim
 from .output import write_atomic
 from .qa import Finding, differences, rules_version
@@ -93,11 +93,11 @@ def extract_template_messages(root: Path) -> list[UiMessage]:
 
 
 def _extractor_code() -> bytes:
-    """This module, Babel's version and Jinja's extractor, found without importing Jinja."""
+    """Our code, Babel's version and Jinja's extractor, found without importing Jinja."""
     spec = importlib.util.find_spec("jinja2")
     folders = list(spec.submodule_search_locations or []) if spec else []
     jinja_ext = b"".join(Path(folder, "ext.py").read_bytes() for folder in folders)
-    return Path(__file__).read_bytes() + babel.__version__.encode() + jinja_ext
+    return code_digest().encode() + babel.__version__.encode() + jinja_ext
 
 
 def _claims_in_order(project: Project) -> Iterator[Claim]:
@@ -209,8 +209,9 @@ class Entry:
     string: str
     fuzzy: bool
     lineno: int
-    #: What translation QA finds in it (:func:`handouts.qa.differences`); None: not looked at.
-    findings: tuple[Finding, ...] | None = None
+    #: What translation QA finds in it (:func:`handouts.qa.differences`); none when it is
+    #: empty or fuzzy (then it is not printed, and the check says so instead).
+    findings: tuple[Finding, ...] = ()
 
 
 class Translations:
@@ -229,15 +230,14 @@ class Translations:
         return self.entries.get((context, msgid))
 
     @classmethod
-    def from_catalog(cls, catalog: Catalog, lang: str | None = None) -> Translations:
-        """The entries of ``catalog``; with ``lang``, each current translation's QA findings."""
+    def from_catalog(cls, catalog: Catalog, lang: str) -> Translations:
+        """The entries of ``catalog`` in ``lang``, with each current translation's findings."""
         entries = {}
         for m in catalog:
             if not m.id or not isinstance(m.id, str):
                 continue
             string = m.string if isinstance(m.string, str) else ""
-            findings = (differences(m.id, string, lang)
-                        if lang is not None and string and not m.fuzzy else None)
+            findings = differences(m.id, string, lang) if string and not m.fuzzy else ()
             entries[(m.context, m.id)] = Entry(string, m.fuzzy, m.lineno or 1, findings)
         return cls(entries)
 
@@ -254,8 +254,7 @@ def read_translations(root: Path, lang: str) -> Translations:
     if saved is not None:
         with suppress(ValueError, TypeError):  # damaged: parse the file
             return Translations({
-                (context, msgid): Entry(string, fuzzy, lineno,
-                                        None if found is None else tuple(map(tuple, found)))
+                (context, msgid): Entry(string, fuzzy, lineno, tuple(map(tuple, found)))
                 for context, msgid, string, fuzzy, lineno, found in saved})
     translations = Translations.from_catalog(read_catalog(path, root, lang, previous=False), lang)
     memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
@@ -491,10 +490,7 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
                                     f"{label}: translation is fuzzy (outdated); review it and "
                                     "remove the fuzzy flag", state=scope, lang=lang))
         else:
-            findings = found.findings
-            if findings is None:
-                findings = differences(msgid, found.string, lang)
-            for severity, rule, message in findings:
+            for severity, rule, message in found.findings:
                 problems.append(Problem(rel, found.lineno or 1, rule, f"{label}: {message}",
                                         severity, state=scope, lang=lang))  # type: ignore[arg-type]
     return problems

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
+from unicodedata import unidata_version
 
-from . import tokens
-from .memo import key_of
+from .memo import code_digest, key_of
 from .tokens import extract_tokens, forbidden_controls, normalize_digits
 
 #: One finding: (severity, rule id, message).
@@ -65,11 +63,10 @@ _english_tokens = functools.lru_cache(maxsize=1 << 14)(extract_tokens)
 
 @functools.cache
 def rules_version() -> str:
-    """What findings depend on besides the two strings and the language: these rules, the
-    tokens they compare and the Unicode data behind ``\\w`` and control characters. Findings
-    kept between runs (with the parsed catalog) are dropped when it changes."""
-    sources = [Path(module).read_bytes() for module in (__file__, tokens.__file__)]
-    return key_of(*sources, unicodedata.unidata_version)
+    """What findings depend on besides the two strings and the language: this package's code
+    and the Unicode data behind ``\\w`` and control characters. Findings kept between runs
+    (with the parsed catalog) are dropped when it changes."""
+    return key_of(code_digest(), unidata_version)
 
 
 @functools.lru_cache(maxsize=1 << 16)
