@@ -4,6 +4,7 @@ request leaves the machine (a recording server on 127.0.0.1 must see none)."""
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 import pdfinfo
 from conftest import TODAY, pseudo_translate
+from handouts import loader
 from handouts.catalogs import extract_messages, update_catalogs
 from handouts.loader import load_project
 
@@ -76,3 +78,87 @@ def test_injection_prints_literally_and_fetches_nothing(project: Path, cli: Cli,
         assert payload.replace(" ", "") in text
         assert f'AnAct<imgsrc="{base}/title.png">AboutData'.replace(" ", "") in text
     assert hits == []
+
+
+# --- Content files are opened as regular files inside the project only --------------------
+
+
+def _check_err(cli: Cli, project: Path, *extra: str) -> tuple[int, str]:
+    code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                         "--lang", "en", *extra)
+    return code, out + err
+
+
+def test_a_sheet_linked_to_a_file_outside_the_project_is_not_read(project: Path,
+                                                                   cli: Cli) -> None:
+    secret = project.parent / "secret.yaml"
+    secret.write_text("state: ZZ\nname: SECRET-OUTSIDE\nclaims: []\n")
+    (project / "sheets/ZZ.yaml").symlink_to(secret)
+    code, text = _check_err(cli, project)
+    assert code == 1 and "SECRET-OUTSIDE" not in text
+    assert "sheets/ZZ.yaml:1: error[file-unreadable]: a link to a file outside the project" \
+        in text
+
+
+def test_a_link_inside_the_project_is_read(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    (project / "CO-real.yaml").write_text(sheet.read_text())
+    sheet.unlink()
+    sheet.symlink_to(project / "CO-real.yaml")
+    assert _check_err(cli, project)[0] == 0
+
+
+def test_a_fifo_named_like_a_sheet_does_not_hang_the_check(project: Path, cli: Cli) -> None:
+    os.mkfifo(project / "sheets/ZZ.yaml")
+    code, text = _check_err(cli, project)  # would block forever on open() without O_NONBLOCK
+    assert code == 1 and "sheets/ZZ.yaml:1: error[file-unreadable]: not a regular file" in text
+
+
+def test_a_device_behind_a_sheet_is_not_read(project: Path, cli: Cli) -> None:
+    (project / "sheets/ZZ.yaml").symlink_to("/dev/zero")
+    code, text = _check_err(cli, project)
+    assert code == 1 and "sheets/ZZ.yaml:1: error[file-unreadable]" in text
+
+
+def test_the_size_limit_applies_before_reading(project: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file that is larger than the limit is never read whole: at most limit + 1 bytes.
+    path = project / "sheets/ZZ.yaml"
+    path.write_bytes(b"#" * 5000)
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting(fd: int, size: int) -> bytes:
+        data = real_read(fd, size)
+        reads.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "read", counting)
+    with pytest.raises(loader.ContentReadError, match="over 100 bytes"):
+        loader.read_content(path, project, limit=100)
+    assert sum(reads) <= 101
+
+
+def test_a_catalog_linked_outside_is_refused(project: Path, cli: Cli) -> None:
+    catalog = project / "translations/es/LC_MESSAGES/messages.po"
+    outside = project.parent / "outside.po"
+    outside.write_bytes(catalog.read_bytes())
+    catalog.unlink()
+    catalog.symlink_to(outside)
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1 and "error[catalog-syntax]: a link to a file outside the project" in err
+
+
+def test_two_sheet_files_for_one_state_are_an_error(project: Path, cli: Cli) -> None:
+    (project / "sheets/co.yaml").write_text((project / "sheets/CO.yaml").read_text())
+    code, text = _check_err(cli, project)
+    assert code == 1
+    assert "sheets/co.yaml:1: error[duplicate-state]: co.yaml and CO.yaml are both the sheet " \
+        "of CO" in text
+
+
+def test_deep_nesting_is_a_located_error(project: Path, cli: Cli) -> None:
+    (project / "sheets/CO.yaml").write_text("a: " + "[" * 1200 + "]" * 1200 + "\n")
+    code, text = _check_err(cli, project)
+    assert code == 1 and "sheets/CO.yaml:1: error[file-too-large]: nested deeper" in text

@@ -1,11 +1,15 @@
-"""verify-sources against fixture pages served on 127.0.0.1 (HTML, PDF, redirect, 404, slow,
-huge): each citation is classified correctly, and nothing else on the network is touched."""
+"""verify-sources against fixture pages served over HTTPS on 127.0.0.1 (HTML, PDF, redirect,
+404, slow, huge): each citation is classified correctly, and nothing else on the network is
+touched. The fixture host is ``fixture.test``, resolved by a fake resolver, with its own
+certificate (tests/data/tls, valid until 2126); only 127.0.0.1 is let through, and only for it.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import http.server
 import json
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY
+from conftest import DATA, TODAY
+from handouts import verify
 
 Cli = Callable[..., tuple[int, str, str]]
 QUOTE = "A state agency employee is prohibited from disclosing information."
@@ -23,6 +28,27 @@ def _pdf_with(text: str) -> bytes:
     from weasyprint import HTML
 
     return bytes(HTML(string=f"<p>{text}</p>").write_pdf())
+
+
+TLS = DATA / "tls"
+#: Requests the fixture server saw: a refused fetch must add none.
+requests_seen: list[str] = []
+
+
+def fixture_policy() -> verify.NetPolicy:
+    """Names resolve as a test says; 127.0.0.1 is allowed (the fixture server) and nothing
+    else that is not public."""
+    table = {"fixture.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}
+    context = ssl.create_default_context(cafile=str(TLS / "cert.pem"))
+    return verify.NetPolicy(
+        resolver=lambda host, _port: table.get(host, [host]),
+        allowed=lambda address: address == "127.0.0.1" or verify.address_allowed(address),
+        context=context)
+
+
+@pytest.fixture(autouse=True)
+def _fixture_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "POLICY", fixture_policy())
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +70,15 @@ def site() -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-            if self.path == "/old.html":
+            requests_seen.append(self.path)
+            redirects = {"/old.html": "/page.html", "/to-file.html": "file:///etc/passwd",
+                         "/to-http.html": f"http://fixture.test:{port}/page.html",
+                         "/to-ftp.html": "ftp://fixture.test/page.html",
+                         "/to-data.html": "data:text/html,<p>" + QUOTE + "</p>",
+                         "/to-local.html": f"https://rebind.test:{port}/page.html"}
+            if self.path in redirects:
                 self.send_response(301)
-                self.send_header("Location", "/page.html")
+                self.send_header("Location", redirects[self.path])
                 self.end_headers()
                 return
             if self.path == "/slow.html":
@@ -64,9 +96,14 @@ def site() -> Iterator[str]:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.handle_error = lambda *_args: None  # type: ignore[method-assign]  # a cut read
+    port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"https://fixture.test:{port}"
     finally:
         server.shutdown()
         server.server_close()
@@ -133,3 +170,90 @@ def test_all_found_exits_zero(project: Path, site: str, cli: Cli) -> None:
     sheet.write_text(kept)
     code, out, _err = cli("verify-sources", "--root", str(project), "--timeout", "1")
     assert code == 0 and "ok: CO/html" in out and "ok: CO/pdf" in out
+
+
+def _fetch(url: str, policy: verify.NetPolicy | None = None) -> verify.Page:
+    requests_seen.clear()
+    return verify.fetch(url, timeout=1, retries=0, policy=policy)
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd", "file:///proc/self/environ", "data:text/plain,secret",
+    "ftp://fixture.test/x", "http://127.0.0.1/", "http://fixture.test/page.html",
+    "https://user:pw@fixture.test/page.html", "javascript:alert(1)",
+])
+def test_only_https_is_fetched(url: str, site: str) -> None:
+    page = _fetch(url)
+    assert page.error.startswith("refused: ") and not page.text, page
+    assert requests_seen == []
+
+
+@pytest.mark.parametrize("target", ["to-file", "to-http", "to-ftp", "to-data"])
+def test_a_redirect_away_from_https_is_refused(target: str, site: str) -> None:
+    page = _fetch(f"{site}/{target}.html")
+    assert page.error.startswith("refused: redirect to ") and not page.text, page
+    assert requests_seen == [f"/{target}.html"]
+
+
+def test_loopback_and_private_addresses_are_refused(site: str) -> None:
+    port = site.rsplit(":", 1)[1]
+    # The real rule, not the fixture's: 127.0.0.1 is this machine, whatever the name says.
+    strict = verify.NetPolicy(resolver=fixture_policy().resolver, context=fixture_policy().context)
+    for url in (f"https://127.0.0.1:{port}/page.html", f"https://fixture.test:{port}/page.html"):
+        page = _fetch(url, strict)
+        assert "refused: " in page.error and "127.0.0.1" in page.error and requests_seen == [], page
+    for address in ("127.0.0.2", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
+                    "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fc00::1", "::ffff:127.0.0.1",
+                    "2002:7f00:1::", "224.0.0.1", "240.0.0.1", "not-an-address"):
+        assert not verify.address_allowed(address), address
+    assert verify.address_allowed("93.184.216.34") and verify.address_allowed("2606:4700::1")
+
+
+def test_every_resolved_address_is_checked_at_connect_time(site: str) -> None:
+    port = site.rsplit(":", 1)[1]
+    calls: list[str] = []
+
+    def mixed(host: str, _port: int) -> list[str]:
+        # One public answer is not enough: any local answer could be the one connected to.
+        calls.append(host)
+        return ["93.184.216.34", "127.0.0.1"]
+
+    policy = verify.NetPolicy(resolver=mixed, context=fixture_policy().context)
+    page = _fetch(f"https://rebind.test:{port}/page.html", policy)
+    assert "refused: rebind.test resolves to 127.0.0.1" in page.error and requests_seen == []
+    # Resolved once, by the connection itself: nothing resolves the name again between the
+    # check and the connect (which is how DNS rebinding slips a local address in).
+    assert calls == ["rebind.test"]
+
+
+def test_a_redirect_to_a_local_address_is_refused(site: str) -> None:
+    policy = fixture_policy()
+    table = {"fixture.test": ["127.0.0.1"], "rebind.test": ["10.0.0.8"]}
+    policy.resolver = lambda host, _port: table[host]
+    page = _fetch(f"{site}/to-local.html", policy)
+    assert "refused: rebind.test resolves to 10.0.0.8" in page.error and not page.text
+
+
+def test_the_body_read_is_capped(site: str) -> None:
+    policy = fixture_policy()
+    policy.max_bytes = 1000
+    page = _fetch(f"{site}/huge.html", policy)
+    assert "larger than 1000 bytes" in page.error and len(page.text) <= 1000
+
+
+def test_an_archive_url_on_this_machine_is_never_read(project: Path, site: str,
+                                                      cli: Cli) -> None:
+    _project_with_sources(project, site)
+    sources = project / "sheets/sources.yaml"
+    sources.write_text(sources.read_text().replace(
+        f"archive_url: {site}/archived.html", "archive_url: file:///etc/passwd"))
+    code, out, err = cli("verify-sources", "--root", str(project), "--timeout", "1")
+    report = (project / "build/verify-sources.json").read_text()
+    assert code == 1 and "root:" not in report and "root:" not in out + err
+    archived = next(f for f in json.loads(report) if f["source"] == "archived")
+    assert archived["result"] == "unreachable"
+
+
+def test_an_unknown_state_is_a_usage_error(project: Path, cli: Cli) -> None:
+    code, _out, err = cli("verify-sources", "--root", str(project), "--state", "ZZ")
+    assert code == 2 and "error[unknown-state]: no sheet sheets/ZZ.yaml" in err

@@ -21,11 +21,13 @@ from . import __version__
 from .catalogs import TEMPLATES_DIR, Translations, UiMessage, printed_messages
 from .fonts import family_files
 from .languages import LANGUAGES
-from .loader import Project
+from .loader import Project, read_content
 from .memo import CACHE_DIR, code_digest
 from .output import write_atomic
 from .pdf import FONT_DIRS, weasyprint_version
 
+#: Larger than any file the build reads (catalogs are capped at 8 MB, sheets at 2 MB).
+DIGEST_LIMIT = 16_000_000
 #: What the last clean build was asked and read, and what it wrote (see :func:`build_digest`).
 MANIFEST = f"{CACHE_DIR}/last-build.json"
 
@@ -35,7 +37,7 @@ def assets_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted((root / TEMPLATES_DIR).iterdir()):
         if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            digest.update(path.name.encode() + b"\0" + read_content(path, root, DIGEST_LIMIT))
     return digest.hexdigest()
 
 
@@ -160,10 +162,15 @@ def build_digest(root: Path, request: object) -> str:
                              default=str).encode())
     for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR):
         for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                with path.open("rb") as handle:  # streamed: a huge file costs time, not memory
-                    content = hashlib.file_digest(handle, "sha256").hexdigest()
-                digest.update(f"{path.relative_to(base.parent)}\0{content}\n".encode())
+            if "__pycache__" in path.parts or path.is_dir():
+                continue
+            try:
+                # Read as the loader reads: a FIFO, a device or a link out of the project is
+                # never opened (it is refused by the check), only named in the digest.
+                content = hashlib.sha256(read_content(path, root, DIGEST_LIMIT)).hexdigest()
+            except OSError as exc:
+                content = f"unreadable: {exc}"
+            digest.update(f"{path.relative_to(base.parent)}\0{content}\n".encode())
     for font_dir in FONT_DIRS:
         for folder, subfolders, names in os.walk(font_dir):
             subfolders.sort()

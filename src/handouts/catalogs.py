@@ -28,7 +28,7 @@ from markupsafe import escape as escape_html
 from . import memo
 from .errors import CatalogError, Problem
 from .languages import LANGUAGES, SOURCE_LANGUAGE
-from .loader import Project
+from .loader import ContentReadError, Project, read_content
 from .memo import code_digest, key_of
 from .models import Claim
 from .output import write_atomic
@@ -43,6 +43,8 @@ COPYRIGHT = "the sheets contributors"
 MACHINE_TRANSLATOR = "machine-assisted translation, unreviewed <>"
 KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
              "phone numbers, URLs, %(name)s placeholders.")
+#: Real catalogs are under 100 KB; a catalog is read whole, so it has a cap like sheets.
+MAX_CATALOG_BYTES = 8_000_000
 #: Stable header date so that regenerating an unchanged template changes no byte.
 _EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -76,7 +78,7 @@ def extract_template_messages(root: Path) -> list[UiMessage]:
     """
     paths = sorted((root / TEMPLATES_DIR).glob("*.html"))
     key = key_of(_extractor_code(), *(part for path in paths
-                                      for part in (path.name, path.read_bytes())))
+                                      for part in (path.name, read_content(path, root))))
     kept = memo.load(root, "ui-messages.json", key)
     if kept is not None:
         with suppress(ValueError, TypeError):  # damaged: extract again
@@ -190,16 +192,22 @@ def read_catalog(path: Path, root: Path, lang: str | None = None, *,
     catalog that will be written again.
     """
     try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, abort_invalid=True)
-        if previous:
-            _restore_previous_ids(catalog, path.read_text(encoding="utf-8"))
-        return catalog
+        return parse_catalog(read_content(path, root, MAX_CATALOG_BYTES), lang, previous=previous)
     except PoFileError as exc:
         # PoFileError counts lines from 0.
         raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
-    except (OSError, ValueError) as exc:
+    except ContentReadError as exc:
+        raise CatalogError(exc.reason, _rel(path, root)) from exc
+    except (OSError, ValueError, LookupError) as exc:
         raise CatalogError(str(exc), _rel(path, root)) from exc
+
+
+def parse_catalog(data: bytes, lang: str | None, *, previous: bool = True) -> Catalog:
+    """Parse the bytes of a ``.po`` file (read once: what is checked is what is parsed)."""
+    catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
+    if previous:
+        _restore_previous_ids(catalog, data.decode("utf-8", errors="replace"))
+    return catalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +254,9 @@ def read_translations(root: Path, lang: str) -> Translations:
     """``lang``'s catalog for reading (see :class:`Translations`); CatalogError if malformed."""
     path = po_path(root, lang)
     try:
-        data = path.read_bytes()
+        data = read_content(path, root, MAX_CATALOG_BYTES)
+    except ContentReadError as exc:
+        raise CatalogError(exc.reason, _rel(path, root)) from exc
     except OSError as exc:
         raise CatalogError(exc.strerror or str(exc), _rel(path, root)) from exc
     name, key = f"catalogs/{lang}.json", key_of(data, lang, rules_version())
@@ -256,7 +266,13 @@ def read_translations(root: Path, lang: str) -> Translations:
             return Translations({
                 (context, msgid): Entry(string, fuzzy, lineno, tuple(map(tuple, found)))
                 for context, msgid, string, fuzzy, lineno, found in saved})
-    translations = Translations.from_catalog(read_catalog(path, root, lang, previous=False), lang)
+    try:
+        catalog = parse_catalog(data, lang, previous=False)
+    except PoFileError as exc:
+        raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
+    except (ValueError, LookupError) as exc:
+        raise CatalogError(str(exc), _rel(path, root)) from exc
+    translations = Translations.from_catalog(catalog, lang)
     memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
                                 for (context, msgid), e in translations.entries.items()])
     return translations
@@ -362,15 +378,22 @@ def plan_updates(root: Path, template: Catalog, langs: Iterable[str]) -> dict[Pa
 
 def outdated(planned: dict[Path, bytes]) -> list[Path]:
     """Catalog files whose content differs from what `catalog update` would write."""
-    return [path for path, data in planned.items()
-            if not path.exists() or path.read_bytes() != data]
+    return [path for path, data in planned.items() if _current_bytes(path) != data]
+
+
+def _current_bytes(path: Path) -> bytes | None:
+    """What a catalog file holds now (None: absent or not a file we may read)."""
+    try:
+        return read_content(path, path.parent, MAX_CATALOG_BYTES * 2)
+    except OSError:
+        return None
 
 
 def update_catalogs(root: Path, template: Catalog, langs: Iterable[str]) -> list[Path]:
     """Write the template and merge it into each language's catalog; return what changed."""
     changed = []
     for path, data in plan_updates(root, template, langs).items():
-        if not path.exists() or path.read_bytes() != data:
+        if _current_bytes(path) != data:
             write_atomic(path, data)
             changed.append(path)
     return changed
@@ -409,7 +432,7 @@ def printed_messages(project: Project, state: str,
 
 def pot_is_current(root: Path, template: Catalog) -> bool:
     path = pot_path(root)
-    return path.exists() and path.read_bytes() == dump_catalog(template)
+    return _current_bytes(path) == dump_catalog(template)
 
 
 class Lookup:

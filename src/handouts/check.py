@@ -20,12 +20,13 @@ from .catalogs import (
     open_catalog,
     translation_problems,
 )
-from .errors import Problem
+from .errors import Problem, shown
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
 from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
 from .tokens import forbidden_controls
+from .urls import url_problem
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
 RULES: dict[str, str] = {
@@ -40,6 +41,7 @@ RULES: dict[str, str] = {
     "invalid-value": "a value of the wrong type or form",
     "empty-file": "a content file holds no data",
     "state-mismatch": "a sheet's state code differs from its file name",
+    "duplicate-state": "two sheet files map to one state code (co.yaml and CO.yaml)",
     "unknown-state": "no sheet for a requested state",
     "duplicate-id": "two claims or two sources share an id",
     "claim-no-citation": "a claim cites nothing",
@@ -50,7 +52,8 @@ RULES: dict[str, str] = {
     "citation-no-quote": "a citation has no quote",
     "quote-too-long": f"a quote is over {MAX_QUOTE_CHARS} characters",
     "source-incomplete": "a cited source lacks a title, publisher, URL or accessed date",
-    "source-not-https": "a source URL is not https",
+    "source-not-https": "a source URL or archive_url is not a plain https address",
+    "url-credentials": "an address holds a user name or password",
     "claim-stale": "a claim is past its re-check date",
     "date-in-future": "a checked, accessed or published date after today",
     "include-unknown": "a sheet includes a federal claim that does not exist",
@@ -174,7 +177,14 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
     contact = claim.contact
     if contact is not None and contact.website and not contact.website.startswith("https://"):
         yield Problem(contact.path, contact.line_of("website"), "contact-website-not-https",
-                      f"{claim.key}: website must start with https:// ({contact.website})")
+                      f"{claim.key}: website must start with https:// "
+                      f"({shown(contact.website, 80)})")
+    elif contact is not None and contact.website and url_problem(contact.website):
+        rule, reason = url_problem(contact.website) or ("", "")
+        yield Problem(contact.path, contact.line_of("website"),
+                      "url-credentials" if rule == "url-credentials"
+                      else "contact-website-not-https",
+                      f"{claim.key}: website {reason} ({shown(contact.website, 80)})")
     if contact is not None:
         for name in ("organization", "phone", "website"):
             yield from _controls(getattr(contact, name) or "", contact.path,
@@ -207,9 +217,19 @@ def _source_rules(source: Source) -> Iterator[Problem]:
     if missing:
         yield Problem(source.path, source.line, "source-incomplete",
                       f"source {source.id!r} lacks {', '.join(missing)}")
-    if source.url and not source.url.startswith("https://"):
-        yield Problem(source.path, source.line_of("url"), "source-not-https",
-                      f"source {source.id!r}: URL must start with https:// ({source.url})")
+    yield from _url_rules(source)
+
+
+def _url_rules(source: Source) -> Iterator[Problem]:
+    """``url`` and ``archive_url`` under the same rules: verify-sources fetches both."""
+    for name in ("url", "archive_url"):
+        value = getattr(source, name)
+        problem = url_problem(value) if value else None
+        if problem is not None:
+            rule, reason = problem
+            label = "URL" if name == "url" else "archive_url"
+            yield Problem(source.path, source.line_of(name), rule,
+                          f"source {source.id!r}: {label} {reason} ({shown(value, 80)})")
 
 
 def _future_dates(source: Source, today: dt.date, scope: str | None) -> Iterator[Problem]:

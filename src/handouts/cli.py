@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import Problem, SheetsError
+from .errors import Problem, SheetsError, shown
 from .languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATED
 
 app = typer.Typer(
@@ -300,14 +300,19 @@ def verify_sources_command(
         project = load_project(root, _states(state))
     except SheetsError as exc:
         raise _fail(exc) from exc
+    unknown = [p for p in project.problems if p.rule == "unknown-state"]
+    if unknown:
+        _print_problems(unknown)
+        raise typer.Exit(2)
     result = verify_sources(project, _states(state), timeout, jobs)
     for finding in result.findings:
-        text = f"{finding.path}:{finding.line}: {finding.result}: {finding.claim} <{finding.url}>"
+        text = (f"{finding.path}:{finding.line}: {finding.result}: {finding.claim} "
+                f"<{shown(finding.url, 120)}>")
         if finding.detail:
-            text += f" ({finding.detail})"
+            text += f" ({shown(finding.detail)})"
         typer.echo(text, err=finding.result in ("quote-not-found", "unreachable"))
         if finding.closest:
-            typer.echo(f"    closest: {finding.closest[:200]}", err=True)
+            typer.echo(f"    closest: {shown(finding.closest)}", err=True)
     write_report(result, root / report)
     typer.echo(f"report: {report}")
     if update:

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: Longest value quoted in a message; a 3,000-character URL says no more than its start.
+SHOWN_CHARS = 200
+
+
+_UNSAFE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+
+
+def _escape_char(char: str) -> str:
+    # Cc: C0/C1 controls (ESC clears a terminal, a newline forges a line of the report);
+    # Cf: bidi overrides and zero-width characters; Zl/Zp: line and paragraph separators.
+    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as a message may show it: control, bidi and invisible characters escaped
+    (``\\x1b``, ``\\u202e``), newlines too, and cut at ``limit`` characters."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isprintable():  # the usual case, and str.isprintable is fast
+        return text
+    return "".join(map(_escape_char, text))
 
 
 @dataclass(frozen=True, order=True)
@@ -24,7 +51,10 @@ class Problem:
     lang: str | None = None
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}[{self.rule}]: {self.message}"
+        # Escaped here, once for every rule: a value quoted from content can never clear the
+        # terminal or forge another ``path:line: error`` line in a CI log.
+        return (f"{shown(self.path)}:{self.line}: {self.severity}[{self.rule}]: "
+                f"{shown(self.message, limit=2000)}")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -9,6 +9,8 @@ in every file is collected; nothing raises on bad content.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,53 @@ SETTINGS_FILE = "settings.yaml"
 #: Bigger than any real sheet; stops alias bombs and runaway files before they eat memory.
 MAX_NODES = 50_000
 MAX_FILE_BYTES = 2_000_000
+#: Deeper than any real sheet (a claim's contact sits at depth 5); 1,200 levels fit in 3 KB.
+MAX_DEPTH = 32
+
+
+class ContentReadError(OSError):
+    """A content file that may not be read: not a regular file, outside the project, too big."""
+
+    def __init__(self, rule: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rule, self.reason = rule, reason
+
+
+def read_content(path: Path, root: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a content file, read safely: only a regular file inside the project
+    (a symlink may point elsewhere in it, never out of it), opened without blocking (a FIFO
+    named like a sheet would hang the check), and never more than ``limit`` bytes read
+    (``/dev/zero`` behind a sheet's name must not fill memory before a size test).
+
+    Raises :class:`ContentReadError` (``file-unreadable`` or ``file-too-large``) or OSError.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise ContentReadError("file-unreadable", "a link to a file outside the project")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(
+        os, "O_CLOEXEC", 0)
+    fd = os.open(real, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentReadError("file-unreadable", "not a regular file (a device, FIFO or "
+                                   "socket)")
+        if info.st_size > limit:
+            raise ContentReadError("file-too-large", f"over {limit} bytes")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:  # it grew while we read it
+        raise ContentReadError("file-too-large", f"over {limit} bytes")
+    return data
 
 
 @dataclass
@@ -102,6 +151,8 @@ class _Composer:
         self.count += 1
         if self.count > MAX_NODES:
             raise LoadError(f"more than {MAX_NODES} YAML nodes (aliases expanded)")
+        if len(key) > MAX_DEPTH:
+            raise LoadError(f"nested deeper than {MAX_DEPTH} levels")
         self.lines.setdefault(key, node.start_mark.line + 1)
         if node.tag not in _PLAIN_TAGS:
             # Content is plain data: a tag such as !!python/object names code, not data.
@@ -173,11 +224,11 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
     relpath = _relpath(path, root)
     problems: list[Problem] = []
     try:
-        raw = path.read_bytes()
+        raw = read_content(path, root)
+    except ContentReadError as exc:
+        return None, {}, [Problem(relpath, 1, exc.rule, exc.reason)]
     except OSError as exc:
         return None, {}, [Problem(relpath, 1, "file-unreadable", exc.strerror or str(exc))]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, {}, [Problem(relpath, 1, "file-too-large", f"over {MAX_FILE_BYTES} bytes")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -196,6 +247,10 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
         return None, {}, [Problem(relpath, line, "yaml-syntax", reason or "invalid YAML")]
     except yaml.YAMLError as exc:
         return None, {}, [Problem(relpath, 1, "yaml-syntax", str(exc))]
+    except RecursionError:
+        # PyYAML's composer recurses once per level of nesting.
+        return None, {}, [Problem(relpath, 1, "file-too-large",
+                                  f"nested deeper than {MAX_DEPTH} levels")]
     if node is None:
         return None, {}, [Problem(relpath, 1, "empty-file", "the file holds no data")]
     composer = _Composer(relpath, problems)
@@ -203,6 +258,9 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
         data = composer.build(node, ())
     except LoadError as exc:
         return None, {}, [Problem(relpath, 1, "file-too-large", str(exc))]
+    except RecursionError:
+        return None, {}, [Problem(relpath, 1, "file-too-large",
+                                  f"nested deeper than {MAX_DEPTH} levels")]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         return None, {}, [Problem(relpath, mark.line + 1 if mark else 1, "invalid-value",
@@ -331,10 +389,20 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
 
     wanted = {s.upper() for s in states} if states else None
     project.complete = wanted is None
+    files_by_code: dict[str, Path] = {}
     for path in _state_files(content):
         code = path.stem.upper()
         if wanted is not None and code not in wanted:
             continue
+        if code in files_by_code:
+            # co.yaml and CO.yaml: one would silently replace the other.
+            project.problems.append(Problem(
+                _relpath(path, root), 1, "duplicate-state",
+                f"{path.name} and {files_by_code[code].name} are both the sheet of {code}; "
+                "keep one", state=code))
+            project.broken.add(code)
+            continue
+        files_by_code[code] = path
         sheet, problems = load_file(StateFile, path, root)
         # A state file that does not load blocks that state only.
         project.problems += [_scoped(p, code) for p in problems]

@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
+import http.client
 import io
+import ipaddress
 import json
 import re
+import socket
+import ssl
 import unicodedata
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
+from .errors import shown
 from .fonts import visible_text
 from .loader import Project
 from .output import write_atomic
+from .urls import url_problem
 
 USER_AGENT = f"sheets-verify-sources/{__version__} (+source check for printed handouts)"
 MAX_BYTES = 8_000_000
@@ -75,35 +85,162 @@ class Verification:
                           ensure_ascii=False).encode()
 
 
+class Refused(Exception):
+    """An address or a redirect that verify-sources will not follow (never retried)."""
+
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (IPv4 and IPv6)."""
+    return list(dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM)))
+
+
+def address_allowed(address: str) -> bool:
+    """Only public unicast addresses: a cited page is on the public web, and a page on this
+    machine or its network (127.0.0.1, 10.x, 169.254.169.254 cloud metadata, ::1, fc00::/7)
+    must never be read into a report."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local
+                                 or ip.is_reserved or ip.is_multicast or ip.is_unspecified)
+
+
+@dataclass
+class NetPolicy:
+    """How verify-sources reaches the network; tests swap the resolver, the address rule and
+    the TLS context (a fixture server on 127.0.0.1 with its own certificate)."""
+
+    resolver: Resolver = system_resolver
+    allowed: Callable[[str], bool] = address_allowed
+    context: ssl.SSLContext | None = None
+    max_bytes: int = MAX_BYTES
+
+    def tls(self) -> ssl.SSLContext:
+        return self.context or ssl.create_default_context()
+
+
+#: The policy :func:`fetch` uses unless given one.
+POLICY = NetPolicy()
+
+
+class _GuardedConnection(http.client.HTTPSConnection):
+    """An HTTPS connection that resolves the host itself, refuses it if ANY of its addresses
+    is not public, and connects to an address it checked. Checking at connect time, not
+    before the request, is what defeats DNS rebinding: the name cannot resolve to a public
+    address for the check and to 127.0.0.1 for the connection."""
+
+    def __init__(self, *args: Any, policy: NetPolicy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._policy = policy
+
+    def connect(self) -> None:
+        addresses = self._policy.resolver(self.host, self.port)
+        if not addresses:
+            raise OSError(f"{self.host}: no address")
+        refused = [a for a in addresses if not self._policy.allowed(a)]
+        if refused:
+            raise Refused(f"{self.host} resolves to {refused[0]}, which is not a public "
+                          "address")
+        error: OSError = OSError(f"{self.host}: cannot connect")
+        for address in addresses:
+            try:
+                sock = socket.create_connection((address, self.port), self.timeout)
+                break
+            except OSError as exc:
+                error = exc
+        else:
+            raise error
+        context: ssl.SSLContext = self._context  # type: ignore[attr-defined]
+        self.sock = context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _GuardedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, policy: NetPolicy) -> None:
+        super().__init__(context=policy.tls())
+        self._policy = policy
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(functools.partial(_GuardedConnection, policy=self._policy), req,
+                            context=self._context)  # type: ignore[attr-defined]
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects (at most 5), remembering that we did."""
+    """Follow redirects (at most 5) to https addresses only: a redirect to ``file:``,
+    ``ftp:``, ``data:`` or plain http is refused, not followed."""
 
     max_redirections = 5
 
+    def http_error_302(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                       headers: Any) -> Any:
+        # Checked before urllib's own scheme test, so every refusal reads the same.
+        location = headers.get("location") or headers.get("uri") or ""
+        newurl = urllib.parse.urljoin(req.full_url, location)
+        problem = url_problem(newurl)
+        if problem is not None:
+            raise Refused(f"redirect to {shown(newurl, 80)} refused: {problem[1]}")
+        return super().http_error_302(req, fp, code, msg, headers)
 
-def fetch(url: str, timeout: float, retries: int = 1) -> Page:
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(policy: NetPolicy) -> urllib.request.OpenerDirector:
+    """urllib with only what an https fetch needs. ``build_opener`` would add handlers for
+    ``file:``, ``ftp:`` and ``data:`` (the way a sheet once read /etc/shadow into the report)
+    and the environment's proxies (which would connect to addresses we never checked)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (_GuardedHTTPS(policy), _Redirects(), urllib.request.UnknownHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+def fetch(url: str, timeout: float, retries: int = 1, policy: NetPolicy | None = None) -> Page:
+    policy = policy or POLICY
     page = Page(url)
-    opener = urllib.request.build_opener(_Redirects())
+    problem = url_problem(url)
+    if problem is not None:
+        page.error = f"refused: {problem[1]}"
+        return page
+    opener = _opener(policy)
     for attempt in range(retries + 1):
         try:
             request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
             with opener.open(request, timeout=timeout) as response:
                 page.status = response.status
                 page.final_url = response.geturl()
-                body = response.read(MAX_BYTES + 1)
+                body = response.read(policy.max_bytes + 1)
                 kind = response.headers.get_content_type()
                 charset = response.headers.get_content_charset() or "utf-8"
-            page.text = _extract(body[:MAX_BYTES], kind, charset)
-            if len(body) > MAX_BYTES:
-                page.error = f"page larger than {MAX_BYTES} bytes; searched the first part"
+            try:
+                page.text = _extract(body[:policy.max_bytes], kind, charset)
+            except Exception as exc:  # noqa: BLE001 (pypdf raises many kinds on a bad file)
+                page.error = f"cannot read the page: {type(exc).__name__}"
+                return page
+            if len(body) > policy.max_bytes:
+                page.error = f"page larger than {policy.max_bytes} bytes; searched the first part"
+            return page
+        except Refused as exc:
+            page.error = f"refused: {exc}"
             return page
         except urllib.error.HTTPError as exc:
-            page.status, page.error = exc.code, f"HTTP {exc.code} {exc.reason}"
+            page.status, page.error = exc.code, f"HTTP {exc.code} {shown(str(exc.reason))}"
             if exc.code < 500:
                 return page
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
-            page.error = f"{type(reason).__name__}: {reason}"
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, Refused):
+                page.error = f"refused: {exc.reason}"
+                return page
+            page.error = f"{type(exc.reason).__name__}: {shown(str(exc.reason))}"
+        except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
+            page.error = f"{type(exc).__name__}: {shown(str(exc))}"
         if attempt == retries:
             break
     return page
@@ -115,7 +252,10 @@ def _extract(body: bytes, kind: str, charset: str) -> str:
 
         reader = PdfReader(io.BytesIO(body))
         return " ".join(page.extract_text() or "" for page in reader.pages)
-    text = body.decode(charset, errors="replace")
+    try:
+        text = body.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know: read it as UTF-8
+        text = body.decode("utf-8", errors="replace")
     return visible_text(text) if "html" in kind or "<html" in text[:2000].lower() else text
 
 
@@ -135,6 +275,8 @@ def verify_sources(project: Project, states: list[str] | None = None, timeout: f
     citations = []
     seen: set[tuple[str, str]] = set()
     for code in states or project.state_codes():
+        if code not in project.states or code in project.broken:
+            continue  # the CLI reports an unknown state; a broken sheet has no claims to fetch
         for claim in project.printed_claims(code):
             for citation in claim.citations:
                 if (claim.key, citation.quote) not in seen and citation.source in project.sources:
