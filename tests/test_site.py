@@ -58,11 +58,38 @@ def test_every_link_resolves(site: Path) -> None:
 def test_blocked_editions_are_listed_with_a_reason(project: Path, cli: Cli) -> None:
     sheet = project / "sheets/MA.yaml"
     sheet.write_text(sheet.read_text().replace("checked: 2026-01-10", "checked: 2025-01-10"))
-    code, out, _err = cli("site", "--lang", "en", "--root", str(project), "--today",
-                          TODAY.isoformat())
-    assert code == 0 and "(2 PDFs, 2 blocked)" in out
-    assert "Not available yet: 1 problem(s), e.g. claim-stale" in (
-        project / "build/site/index.html").read_text()
+    code, out, err = cli("site", "--lang", "en", "--root", str(project), "--today",
+                         TODAY.isoformat())
+    # As `sheets build` does: exit 1, every problem located, everything withheld listed.
+    assert code == 1 and "(2 PDFs, 2 blocked)" in out
+    assert "sheets/MA.yaml:" in err and "error[claim-stale]" in err
+    assert "withheld build/MA/MA-en-letter.pdf: 1 problem(s)" in err
+    assert 'withheld MA/sources.html: published as "being updated"' in err
+    assert "Not available yet: being updated" in (project / "build/site/index.html").read_text()
+    # The blocked state's stale claims and quotes are not published on its sources page.
+    page = (project / "build/site/MA/sources.html").read_text()
+    assert "being updated" in page and "checked" not in page.lower().replace(
+        "being checked", "")
+    assert not list((project / "build/site/MA").glob("*.pdf"))
+
+
+def test_the_site_is_swapped_in_whole(project: Path, cli: Cli,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts import site as site_module
+
+    assert cli("site", "--lang", "en", "--root", str(project), "--today",
+               TODAY.isoformat())[0] == 0
+    before = (project / "build/site/index.html").read_bytes()
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # a run stopped while it writes the new site
+
+    monkeypatch.setattr(site_module, "_thumbnail", killed)
+    # (click turns the interrupt into exit 130)
+    assert cli("site", "--lang", "en", "--root", str(project), "--today",
+               TODAY.isoformat())[0] == 130
+    assert (project / "build/site/index.html").read_bytes() == before
+    assert not list((project / "build").glob(".site-*"))
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium not installed")

@@ -7,11 +7,16 @@ then are PDFs rendered, and each is written to a temporary name and renamed into
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import os
 import shutil
+import signal
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ from .cache import (
     assets_digest,
     build_digest,
     drop_manifest,
+    file_digests,
     forget,
     is_fresh,
     load_manifest,
@@ -28,12 +34,12 @@ from .cache import (
     record,
     save_manifest,
 )
-from .catalogs import Lookup, load_lookup
-from .check import Report, check_project
-from .errors import BuildError, Problem, RenderError, SheetsError
+from .catalogs import Lookup, Translations, po_path
+from .check import Checked, Report, check_project
+from .errors import BuildError, CatalogError, Problem, RenderError, SheetsError
 from .fitting import Tried, first_step, next_step
 from .fonts import family_files, uncovered_characters, visible_text
-from .languages import LANGUAGES
+from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .output import write_atomic
 from .pdf import lay_out, pages_used, write_document
@@ -165,17 +171,22 @@ class _Rendered:
 
 
 class _Renderer:
-    """Renders targets with the project and catalogs loaded once (one per worker process)."""
+    """Renders targets from one snapshot: the project and catalogs the check saw (one per
+    worker process). It never opens a sheet or a catalog itself."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, catalogs: Mapping[str, Translations]) -> None:
         self.project = project
+        self.catalogs = catalogs
         self.lookups: dict[str, Lookup] = {}
 
     def __call__(self, job: Job) -> _Rendered:
         target, hint = job
         try:
             if target.lang not in self.lookups:
-                self.lookups[target.lang] = load_lookup(self.project.root, target.lang)
+                catalog = self.catalogs.get(target.lang)
+                if catalog is None and target.lang != SOURCE_LANGUAGE:
+                    raise CatalogError(f"{target.lang}: no catalog in this build's snapshot")
+                self.lookups[target.lang] = Lookup(target.lang, catalog)
             data, pages, fit = _render_fitting(self.project, target,
                                                self.lookups[target.lang], hint)
         except PageOverflow as exc:
@@ -191,9 +202,26 @@ Job = tuple[Target, "int | None"]
 _worker: _Renderer | None = None
 
 
-def _start_worker(root: Path, states: list[str]) -> None:
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the build that started it dies (``kill -9`` of the
+    build must not leave workers rendering): prctl(PR_SET_PDEATHSIG, SIGTERM). Elsewhere the
+    pool's own pipe closing ends idle workers."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+        # The parent may have died before prctl took effect: then we were re-parented.
+        if os.getppid() == 1:
+            os._exit(1)
+
+
+def _start_worker(project: Project, catalogs: dict[str, Translations]) -> None:
     global _worker
-    _worker = _Renderer(load_project(root, states))
+    _die_with_parent()
+    # The snapshot arrives pickled from the parent: the worker reads no content file.
+    _worker = _Renderer(project, catalogs)
 
 
 def _render_in_worker(job: Job) -> _Rendered:
@@ -204,17 +232,25 @@ def _render_in_worker(job: Job) -> _Rendered:
 Progress = Callable[[Target], None]
 
 
-def _render_all(project: Project, jobs: list[Job], processes: int) -> Iterator[_Rendered]:
+def worker_count(requested: int, jobs: int) -> int:
+    """Processes to start: never more than the CPUs (``-j 1000`` started one ~190 MB worker
+    per handout) nor than the handouts to render."""
+    return max(1, min(requested, os.cpu_count() or 1, jobs))
+
+
+def _render_all(project: Project, catalogs: dict[str, Translations], jobs: list[Job],
+                processes: int) -> Iterator[_Rendered]:
     """Render ``jobs``, yielding each result as it is ready (in order)."""
-    if processes <= 1 or len(jobs) <= 1:
-        renderer = _Renderer(project)
+    processes = worker_count(processes, len(jobs))
+    if processes <= 1:
+        renderer = _Renderer(project, catalogs)
         for job in jobs:
             yield renderer(job)
         return
-    states = sorted({target.state for target, _hint in jobs})
-    # Each worker loads the content and catalogs once, then renders many handouts.
-    pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs)), initializer=_start_worker,
-                               initargs=(project.root, states))
+    langs = {target.lang for target, _hint in jobs}
+    pool = ProcessPoolExecutor(max_workers=processes, initializer=_start_worker,
+                               initargs=(project, {lang: catalog for lang, catalog
+                                                   in catalogs.items() if lang in langs}))
     try:
         yield from pool.map(_render_in_worker, jobs)
     finally:
@@ -226,13 +262,16 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                    papers: Sequence[str], today: dt.date, jobs: int = 1,
                    print_shop: bool = False, previews: bool = False,
                    force: bool = False, progress: Progress | None = None,
-                   planned: Callable[[int], None] | None = None) -> BuildResult:
+                   planned: Callable[[int], None] | None = None,
+                   replay: bool = True) -> BuildResult:
     """Check, then render what changed, then write. ``planned`` hears how many handouts will be
-    rendered and ``progress`` each one as it is done (for a progress bar)."""
+    rendered and ``progress`` each one as it is done (for a progress bar). ``replay=False``
+    always loads and checks (the site needs the snapshot the outputs were made from)."""
     request = {"states": sorted(states) if states else None, "langs": list(langs),
                "papers": list(papers), "today": today.isoformat(), "print_shop": print_shop}
-    digest = build_digest(root, request)
-    if not force and not previews:
+    files = file_digests(root)
+    digest = build_digest(root, request, files)
+    if replay and not force and not previews:
         replayed = _replay(root, digest, states)
         if replayed is not None:
             if planned:
@@ -270,7 +309,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 _remove_stale(root, outcome)
         # Each PDF is written as soon as it is rendered: memory stays flat however many
         # handouts there are, and an interrupted build keeps what it finished.
-        for result in _render_all(project, todo, jobs):
+        for result in _render_all(project, checked.catalogs, todo, jobs):
             outcome = outcomes[result.target]
             if result.rule:
                 outcome.blockers = [Problem(result.target.relpath(), 1, result.rule,
@@ -292,7 +331,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     except OSError as exc:
         raise _write_error(exc) from exc
     built = BuildResult(report, list(outcomes.values()), root, states, project)
-    if built.ok:
+    if built.ok and _unchanged_since_load(checked, files, root):
         try:
             save_manifest(root, digest, [p.as_dict() for p in report.problems], [
                 {"path": o.target.relpath(), "state": o.target.state, "lang": o.target.lang,
@@ -301,6 +340,18 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         except OSError as exc:
             raise _write_error(exc) from exc
     return built
+
+
+def _unchanged_since_load(checked: Checked, files: dict[str, str], root: Path) -> bool:
+    """Whether the files are still what the digest hashed and what the snapshot parsed. If a
+    file changed during the build, recording the digest would vouch for outputs made from
+    other bytes (an edit 1 s into a build, restored later, would be replayed as unchanged)."""
+    seen = dict(checked.project.file_digests)
+    for lang, catalog in checked.catalogs.items():
+        seen[po_path(root, lang).relative_to(root).as_posix()] = catalog.sha256
+    if any(files.get(name) != sha for name, sha in seen.items()):
+        return False
+    return file_digests(root) == files
 
 
 def _remove_stale(root: Path, outcome: Outcome) -> None:

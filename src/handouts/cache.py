@@ -148,29 +148,39 @@ def forget(root: Path, relpath: str) -> None:
     _record_path(root, relpath).unlink(missing_ok=True)
 
 
-def build_digest(root: Path, request: object) -> str:
-    """Everything a build reads and what it was asked, in one hash.
-
-    The content, catalogs and templates byte for byte, this package's code, the font files (by
-    size and date), the versions, ``SOURCE_DATE_EPOCH``, and the request, which includes the
-    day (the date rules depend on it). Two builds with the same digest check and render the
-    same, so a repeated build can skip loading and checking everything when nothing changed.
-    """
-    digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, code_digest(), weasyprint_version(),
-                              os.environ.get("SOURCE_DATE_EPOCH", ""), request],
-                             default=str).encode())
+def file_digests(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under sheets/, translations/ and templates/ (relative path → hex),
+    read the way the loader reads them."""
+    digests: dict[str, str] = {}
     for base in (root / "sheets", root / "translations", root / TEMPLATES_DIR):
         for path in sorted(base.rglob("*")):
             if "__pycache__" in path.parts or path.is_dir():
                 continue
             try:
-                # Read as the loader reads: a FIFO, a device or a link out of the project is
-                # never opened (it is refused by the check), only named in the digest.
+                # A FIFO, a device or a link out of the project is never opened (the check
+                # refuses it), only named in the digest.
                 content = hashlib.sha256(read_content(path, root, DIGEST_LIMIT)).hexdigest()
             except OSError as exc:
                 content = f"unreadable: {exc}"
-            digest.update(f"{path.relative_to(base.parent)}\0{content}\n".encode())
+            digests[path.relative_to(root).as_posix()] = content
+    return digests
+
+
+def build_digest(root: Path, request: object, files: dict[str, str] | None = None) -> str:
+    """Everything a build reads and what it was asked, in one hash.
+
+    The content, catalogs and templates byte for byte (``files``, from :func:`file_digests`),
+    this package's code, the font files (by size and date), the versions,
+    ``SOURCE_DATE_EPOCH``, and the request, which includes the day (the date rules depend on
+    it). Two builds with the same digest check and render the same, so a repeated build can
+    skip loading and checking everything when nothing changed.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([__version__, code_digest(), weasyprint_version(),
+                              os.environ.get("SOURCE_DATE_EPOCH", ""), request],
+                             default=str).encode())
+    for name, content in (file_digests(root) if files is None else files).items():
+        digest.update(f"{name}\0{content}\n".encode())
     for font_dir in FONT_DIRS:
         for folder, subfolders, names in os.walk(font_dir):
             subfolders.sort()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import importlib.util
 import io
 import re
@@ -231,8 +232,10 @@ class Translations:
     another quarter. A changed file has another hash, so what is kept is never stale.
     """
 
-    def __init__(self, entries: dict[tuple[str | None, str], Entry]) -> None:
+    def __init__(self, entries: dict[tuple[str | None, str], Entry], sha256: str = "") -> None:
         self.entries = entries
+        #: Hash of the file's bytes this was parsed from (the snapshot's witness).
+        self.sha256 = sha256
 
     def get(self, msgid: str, context: str | None = None) -> Entry | None:
         return self.entries.get((context, msgid))
@@ -260,12 +263,13 @@ def read_translations(root: Path, lang: str) -> Translations:
     except OSError as exc:
         raise CatalogError(exc.strerror or str(exc), _rel(path, root)) from exc
     name, key = f"catalogs/{lang}.json", key_of(data, lang, rules_version())
+    sha256 = hashlib.sha256(data).hexdigest()
     saved = memo.load(root, name, key)
     if saved is not None:
         with suppress(ValueError, TypeError):  # damaged: parse the file
             return Translations({
                 (context, msgid): Entry(string, fuzzy, lineno, tuple(map(tuple, found)))
-                for context, msgid, string, fuzzy, lineno, found in saved})
+                for context, msgid, string, fuzzy, lineno, found in saved}, sha256)
     try:
         catalog = parse_catalog(data, lang, previous=False)
     except PoFileError as exc:
@@ -273,6 +277,7 @@ def read_translations(root: Path, lang: str) -> Translations:
     except (ValueError, LookupError) as exc:
         raise CatalogError(str(exc), _rel(path, root)) from exc
     translations = Translations.from_catalog(catalog, lang)
+    translations.sha256 = sha256
     memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
                                 for (context, msgid), e in translations.entries.items()])
     return translations

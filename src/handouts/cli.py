@@ -263,17 +263,27 @@ def site(
     """Build every handout (Letter and A4), then write build/site/: an index of every edition
     and a sources page per state. Blocked handouts are listed with the reason."""
     from .build import build_handouts
-    from .site import write_site
+    from .site import withheld_states, write_site
 
     try:
         langs = _langs(lang)
-        result = build_handouts(root, None, langs, ["letter", "a4"], _today(today), jobs)
+        # No replay: the site is written from the very snapshot its PDFs were made from.
+        result = build_handouts(root, None, langs, ["letter", "a4"], _today(today), jobs,
+                                replay=False)
         index = write_site(result.project, result, langs)
     except SheetsError as exc:
         raise _fail(exc) from exc
+    _print_problems(result.report.problems)
     blocked = [o for o in result.outcomes if not o.written]
+    for outcome in blocked:
+        typer.echo(f"withheld {outcome.target.relpath()}: {len(outcome.blockers)} problem(s)",
+                   err=True)
+    for code in withheld_states(result.project, result):
+        typer.echo(f"withheld {code}/sources.html: published as \"being updated\"", err=True)
     typer.echo(f"wrote {index.relative_to(root)} ({len(result.outcomes) - len(blocked)} PDFs, "
                f"{len(blocked)} blocked)")
+    # As `sheets build`: exit 1 when anything requested was withheld.
+    raise typer.Exit(0 if result.ok else 1)
 
 
 @app.command("verify-sources")

@@ -9,6 +9,7 @@ in every file is collected; nothing raises on bad content.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -108,6 +109,10 @@ class Project:
     #: Every source and claim as loaded, duplicates included, for the duplicate-id rule.
     all_sources: list[Source] = field(default_factory=list)
     all_claims: list[Claim] = field(default_factory=list)
+    #: SHA-256 of the bytes each file was parsed from (relative path → hex): this snapshot is
+    #: what the check saw and every renderer prints; a build compares it with the files'
+    #: digest before recording that nothing changed.
+    file_digests: dict[str, str] = field(default_factory=dict)
 
     def state_codes(self) -> list[str]:
         return sorted(self.states)
@@ -219,8 +224,10 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Problem]]:
-    """Parse one YAML file into plain data, its line map, and the problems found."""
+def read_yaml(path: Path, root: Path, digests: dict[str, str] | None = None
+              ) -> tuple[Any, dict[PathKey, int], list[Problem]]:
+    """Parse one YAML file into plain data, its line map, and the problems found (``digests``
+    hears the hash of the bytes parsed)."""
     relpath = _relpath(path, root)
     problems: list[Problem] = []
     try:
@@ -229,6 +236,8 @@ def read_yaml(path: Path, root: Path) -> tuple[Any, dict[PathKey, int], list[Pro
         return None, {}, [Problem(relpath, 1, exc.rule, exc.reason)]
     except OSError as exc:
         return None, {}, [Problem(relpath, 1, "file-unreadable", exc.strerror or str(exc))]
+    if digests is not None:
+        digests[relpath] = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -335,8 +344,9 @@ def _attach_places(node: BaseModel, key: PathKey, lines: dict[PathKey, int], rel
                     _attach_places(item, key + (name, i), lines, relpath)
 
 
-def load_file(model: type[M], path: Path, root: Path) -> tuple[M | None, list[Problem]]:
-    data, lines, problems = read_yaml(path, root)
+def load_file(model: type[M], path: Path, root: Path, digests: dict[str, str] | None = None
+              ) -> tuple[M | None, list[Problem]]:
+    data, lines, problems = read_yaml(path, root, digests)
     if data is None:
         return None, problems
     obj, more = validate(model, data, lines, _relpath(path, root))
@@ -359,9 +369,10 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
     if not content.is_dir():
         raise LoadError(f"{content}: no content folder (is this a sheets project?)")
     project = Project(root=root)
+    digests = project.file_digests
 
     if (content / SETTINGS_FILE).exists():
-        settings, problems = load_file(Settings, content / SETTINGS_FILE, root)
+        settings, problems = load_file(Settings, content / SETTINGS_FILE, root, digests)
         project.problems += problems
         if settings is not None:
             project.settings = settings
@@ -372,14 +383,14 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
     for path in registry_files:
         if path.name == SOURCES_FILE and not path.exists() and len(registry_files) > 1:
             continue
-        registry, problems = load_file(SourceRegistry, path, root)
+        registry, problems = load_file(SourceRegistry, path, root, digests)
         project.problems += problems
         if registry is not None:
             project.all_sources += registry.sources
             for source in registry.sources:
                 project.sources.setdefault(source.id, source)
 
-    federal, problems = load_file(FederalFile, content / FEDERAL_FILE, root)
+    federal, problems = load_file(FederalFile, content / FEDERAL_FILE, root, digests)
     project.problems += problems
     if federal is not None:
         for claim in federal.claims:
@@ -403,7 +414,7 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
             project.broken.add(code)
             continue
         files_by_code[code] = path
-        sheet, problems = load_file(StateFile, path, root)
+        sheet, problems = load_file(StateFile, path, root, digests)
         # A state file that does not load blocks that state only.
         project.problems += [_scoped(p, code) for p in problems]
         if sheet is None:

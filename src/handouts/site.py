@@ -7,8 +7,10 @@ with its citations and exact quotes — the page a handout's QR code can point t
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +19,8 @@ from babel.dates import format_date
 
 from .build import BuildResult, Target
 from .catalogs import TEMPLATES_DIR
-from .errors import BuildError
-from .languages import LANGUAGES
+from .errors import BuildError, Problem
+from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project
 from .models import SECTIONS
 from .render import checked_date
@@ -68,12 +70,70 @@ def _thumbnail(pdf: Path, dest: Path) -> bool:
     return dest.exists()
 
 
+def withheld_states(project: Project, result: BuildResult) -> dict[str, list[Problem]]:
+    """States whose content the build refused (any error that blocks every language): their
+    sources page is not published, like their handouts."""
+    withheld = {}
+    for code in project.state_codes():
+        problems = [p for p in result.report.blockers(code, SOURCE_LANGUAGE) if p.lang is None]
+        if problems:
+            withheld[code] = problems
+    return withheld
+
+
+_BEING_UPDATED = jinja2.Template(
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>{{ name }}: being updated</title>"
+    '<link rel="stylesheet" href="../site.css"></head>\n<body><main><h1>{{ name }}</h1>'
+    "<p>This page is being updated: its facts are being checked again. It will be back "
+    "when every one of them is sourced and current.</p></main></body></html>\n",
+    autoescape=True)
+
+
 def write_site(project: Project, result: BuildResult, langs: list[str]) -> Path:
-    """Write build/site/ from a finished build (Letter and A4 outputs)."""
+    """Write build/site/ from a finished build (Letter and A4 outputs).
+
+    The site is written into a temporary folder beside it and swapped in only when complete,
+    so a reader (or a killed run) never sees half a site."""
     root = project.root
-    site = root / SITE_DIR
-    if site.exists():
-        shutil.rmtree(site)
+    final = root / SITE_DIR
+    _recover(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    site = Path(tempfile.mkdtemp(prefix=".site-new-", dir=final.parent))
+    try:
+        index = _write_site(project, result, langs, site)
+        _swap_in(site, final)
+    except BaseException:
+        shutil.rmtree(site, ignore_errors=True)
+        raise
+    return final / index.relative_to(site)
+
+
+def _recover(final: Path) -> None:
+    """A run killed between the two renames of :func:`_swap_in` left the old site aside."""
+    if not final.exists():
+        old = sorted(final.parent.glob(".site-old-*"))
+        if old:
+            old[-1].rename(final)
+    for stale in [*final.parent.glob(".site-new-*"), *final.parent.glob(".site-old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    os.chmod(new, 0o755)  # mkdtemp makes 0700; the site is served to everyone
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=final.parent))
+        os.replace(final, old / "site")
+        os.replace(new, final)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, final)
+
+
+def _write_site(project: Project, result: BuildResult, langs: list[str], site: Path) -> Path:
+    root = project.root
+    withheld = withheld_states(project, result)
     outcomes = {(o.target.state, o.target.lang, o.target.paper): o for o in result.outcomes}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
                              autoescape=True, undefined=jinja2.StrictUndefined)
@@ -81,6 +141,16 @@ def write_site(project: Project, result: BuildResult, langs: list[str]) -> Path:
     for code in project.state_codes():
         page = StatePage(code, project.states[code].name)
         claims = project.printed_claims(code)
+        if code in withheld:
+            # Blocked content is not published in any form: not its PDFs, not its sources.
+            page.editions = [Edition(LANGUAGES[lang].tag, LANGUAGES[lang].direction,
+                                     LANGUAGES[lang].native_name, LANGUAGES[lang].name,
+                                     reason="being updated") for lang in langs]
+            states.append(page)
+            out = site / code / "sources.html"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(_BEING_UPDATED.render(name=page.name), encoding="utf-8")
+            continue
         for lang in langs:
             language = LANGUAGES[lang]
             edition = Edition(language.tag, language.direction, language.native_name,

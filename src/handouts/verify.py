@@ -38,6 +38,8 @@ from .urls import url_problem
 
 USER_AGENT = f"sheets-verify-sources/{__version__} (+source check for printed handouts)"
 MAX_BYTES = 8_000_000
+#: Requests at a time, whatever -j asks.
+MAX_REQUESTS = 16
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
                          "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
@@ -283,7 +285,8 @@ def verify_sources(project: Project, states: list[str] | None = None, timeout: f
                     seen.add((claim.key, citation.quote))
                     citations.append((claim, citation))
     urls = {project.sources[c.source].url for _claim, c in citations}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # Capped: `-j 10000` must not start ten thousand threads.
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, MAX_REQUESTS))) as pool:
         pages = dict(zip(urls, pool.map(lambda u: fetch(u, timeout, retries), urls), strict=True))
     archives: dict[str, Page] = {}
     verification = Verification()
