@@ -121,3 +121,70 @@ def test_abbreviated_month_names_may_become_numbers() -> None:
 def test_a_capitalized_repeat_is_not_a_doubled_word() -> None:
     assert list(compare("In May 2025, the agency agreed.",
                         "Vào tháng Năm năm 2025, cơ quan đã đồng ý.", "vi")) == []
+
+
+def _rules(english: str, translation: str, lang: str) -> list[str]:
+    return [rule for severity, rule, _m in compare(english, translation, lang)
+            if severity == "error"]
+
+
+MEDICAID = "A law firm reported that the agreement covers all 79 million Medicaid enrollees."
+
+
+@pytest.mark.parametrize(("lang", "translation"), [
+    ("es", "Un bufete informó que el acuerdo cubre a los 79 millones de afiliados."),
+    ("zh_Hans", "一家律师事务所报告说，该协议涵盖全部7900万名医疗补助参保人。"),
+    ("ko", "한 법률 회사는 이 협정이 전체 7,900만 명의 메디케이드 가입자를 포함한다고 보고했습니다."),
+    ("ar", "أفادت شركة محاماة بأن الاتفاق يشمل جميع المسجلين البالغ عددهم ٧٩ مليون."),
+    ("fr", "Un cabinet a indiqué que l'accord couvre les 79 millions d'inscrits."),
+])
+def test_a_number_in_a_language_s_own_form_is_the_same_number(lang: str,
+                                                              translation: str) -> None:
+    assert _rules(MEDICAID, translation, lang) == []
+
+
+@pytest.mark.parametrize(("english", "translation", "lang", "message"), [
+    # The same digits, another value: a decimal comma in Spanish.
+    (MEDICAID, "Un bufete informó que el acuerdo cubre a los 7,9 millones de afiliados.", "es",
+     "missing 79; not in the English: 7,9"),
+    ("Since 2019, 20 states sued.", "Desde 20, 2019 estados demandaron.", "es",
+     "numbers in another order than the English (English: 2019, 20; translation: 20, 2019)"),
+    ("It covers 1,200 people.", "Cubre a 1,200 personas.", "es", "missing 1,200"),
+    ("It covers 1,200 people.", "Es deckt 1,200 Personen ab.", "de", "missing 1,200"),
+])
+def test_numbers_are_compared_as_values_in_order(english: str, translation: str, lang: str,
+                                                 message: str) -> None:
+    findings = [m for _s, rule, m in compare(english, translation, lang)
+                if rule == "translation-number"]
+    assert any(message in m for m in findings), findings
+
+
+def test_spanish_grouping_is_read_as_spanish() -> None:
+    assert _rules("It covers 1,200 people.", "Cubre a 1.200 personas.", "es") == []
+
+
+def test_a_date_s_parts_may_change_order() -> None:
+    assert _rules("On June 25, 2021, the law passed.", "2021年6月25日，该法律通过。",
+                  "zh_Hans") == []
+
+
+@pytest.mark.parametrize(("english", "translation", "lang"), [
+    ("In July 2025, the state sued.", "En junio de 2025, el estado demandó.", "es"),
+    ("In July 2025, the state sued.", "В июне 2025 года штат подал в суд.", "ru"),
+    ("In July 2025, the state sued.", "2025年6月，该州提起诉讼。", "zh_Hans"),
+])
+def test_a_month_must_be_the_same_month(english: str, translation: str, lang: str) -> None:
+    assert "translation-month" in _rules(english, translation, lang)
+
+
+@pytest.mark.parametrize(("english", "translation", "lang"), [
+    ("In July 2025, the state sued.", "En julio de 2025, el estado demandó.", "es"),
+    ("In July 2025, the state sued.", "В июле 2025 года штат подал в суд.", "ru"),
+    ("In May 2025, the state sued.", "В мае 2025 года штат подал в суд.", "ru"),
+    ("In July 2025, the state sued.", "Vào tháng Bảy năm 2025, tiểu bang đã kiện.", "vi"),
+    # "may" is a verb here, not the month: nothing to find in the translation.
+    ("Workers may not share data.", "Los trabajadores no pueden compartir datos.", "es"),
+])
+def test_a_month_in_another_form_is_the_same_month(english: str, translation: str,
+                                                   lang: str) -> None:
+    assert _rules(english, translation, lang) == []

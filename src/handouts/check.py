@@ -24,7 +24,7 @@ from .errors import Problem, shown
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
-from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
+from .qa import CONTROL_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .tokens import forbidden_controls
 from .urls import url_problem
 
@@ -67,6 +67,7 @@ RULES: dict[str, str] = {
        for kind, rule in TOKEN_RULES.items()},
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
     CONTROL_RULE: "a translation holds control or bidi-override characters",
+    MONTH_RULE: "a month the English names is not named in the translation (CLDR names)",
     "settings-invalid": "sources_url is not an https address with {state}",
     "text-control-chars": "control or bidi-override characters in printed text",
     "contact-website-not-https": "a contact's website is not https",

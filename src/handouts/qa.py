@@ -14,7 +14,17 @@ from collections.abc import Iterator
 from unicodedata import unidata_version
 
 from .memo import code_digest, key_of
-from .tokens import extract_tokens, forbidden_controls, normalize_digits
+from .tokens import (
+    MONTHS,
+    Number,
+    english_months,
+    extract_tokens,
+    find_numbers,
+    forbidden_controls,
+    has_month,
+    month_names,
+    normalize_digits,
+)
 
 #: One finding: (severity, rule id, message).
 Finding = tuple[str, str, str]
@@ -30,6 +40,8 @@ TOKEN_RULES = {
     "markup": "translation-markup",
 }
 CONTROL_RULE = "translation-control"
+#: A month the English names is missing from the translation (CLDR names; julio for July).
+MONTH_RULE = "translation-month"
 WARNING_RULES = {
     "translation-identical": "the translation is the English text unchanged",
     "translation-length": "the translation is much longer or shorter than the English",
@@ -37,23 +49,9 @@ WARNING_RULES = {
     "translation-punctuation": "the English ends a sentence and the translation does not",
 }
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 #: Scripts whose sentences are much shorter in characters than English.
 _COMPACT = ("zh", "ko", "ja")
 _SENTENCE_END = ".!?。！？።။।۔؟…"
-
-
-def _allowed_month_numbers(english: str) -> Counter[str]:
-    """Month names become numbers in some languages (2025年12月): those numbers are allowed."""
-    numbers: Counter[str] = Counter()
-    for word in re.findall(r"[a-z]+", english.lower()):
-        for index, month in enumerate(_MONTHS):
-            # "December", and the abbreviations "Dec." and "Sept."
-            if word == month or (len(word) >= 3 and month.startswith(word)):
-                numbers[str(index + 1)] += 1
-                break
-    return numbers
 
 
 #: The same English is compared with every language's translation: tokenize it once.
@@ -84,9 +82,11 @@ def compare(english: str, translation: str, lang: str) -> Iterator[Finding]:
         yield "error", "translation-control", f"invisible control characters ({codes})"
     source, target = _english_tokens(english), extract_tokens(translation)
     for kind, rule in TOKEN_RULES.items():
+        if kind == "number":
+            for message in number_differences(english, translation, lang):
+                yield "error", rule, message
+            continue
         want, got = source[kind], target[kind]
-        if kind == "number" and (surplus := got - want):
-            got = got - (surplus & _allowed_month_numbers(english))
         if want != got:
             missing = sorted((want - got).elements())
             extra = sorted((got - want).elements())
@@ -96,7 +96,67 @@ def compare(english: str, translation: str, lang: str) -> Iterator[Finding]:
             if extra:
                 parts.append(f"not in the English: {', '.join(extra)}")
             yield "error", rule, f"{kind} differs from the English ({'; '.join(parts)})"
+    for month, _position in english_months(english):
+        if has_month(translation, lang, month) is False:
+            names = ", ".join(month_names(lang)[month])
+            yield "error", MONTH_RULE, (f"{MONTHS[month - 1]} is not named (in {lang}: "
+                                        f"{names})")
     yield from _warnings(english, translation, lang)
+
+
+def number_differences(english: str, translation: str, lang: str) -> list[str]:
+    """How the numbers of ``translation`` differ from the English's, as values in order.
+
+    Each translated number must have the value of one English number (read in its own
+    language's notation; a scale word or character may scale it), every English number must
+    be matched, and matched numbers must come in the English order, except the day and year
+    of a date (Chinese and Korean put the year first). A translated number equal to the
+    number of a month the English names is allowed (2025年7月 for "July 2025").
+    """
+    source, target = find_numbers(english, "en"), find_numbers(translation, lang)
+    months = Counter(str(month) for month, _position in english_months(english))
+    used = [False] * len(source)
+    order: list[int] = []
+    extra: list[str] = []
+    for number in target:
+        value = number.scaled if number.scaled is not None else number.value
+        index = next((i for i, e in enumerate(source) if not used[i] and value in e.values()),
+                     None)
+        if index is None:
+            if months[str(value)] > 0:
+                months[str(value)] -= 1
+                continue
+            extra.append(number.raw)
+            continue
+        used[index] = True
+        order.append(index)
+    missing = [e.raw for e, matched in zip(source, used, strict=True) if not matched]
+    problems = []
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing)}")
+        if extra:
+            parts.append(f"not in the English: {', '.join(extra)}")
+        problems.append(f"number differs from the English ({'; '.join(parts)})")
+    dated = _date_parts(english, source)
+    ordered = [i for i in order if i not in dated]
+    if ordered != sorted(ordered):
+        problems.append("numbers in another order than the English (English: "
+                        f"{', '.join(source[i].raw for i in sorted(ordered))}; translation: "
+                        f"{', '.join(source[i].raw for i in ordered)})")
+    return problems
+
+
+def _date_parts(english: str, numbers: list[Number]) -> set[int]:
+    """Indexes of numbers that are the day or year of a named month ("June 25, 2021",
+    "25 June 2021"): languages order a date's parts their own way."""
+    parts = set()
+    for _month, position in english_months(english):
+        for index, number in enumerate(numbers):
+            if -4 <= number.start - position <= 16:
+                parts.add(index)
+    return parts
 
 
 def _warnings(english: str, translation: str, lang: str) -> Iterator[Finding]:

@@ -7,9 +7,12 @@ isolates these left-to-right runs inside right-to-left text so they read in the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 
 URL = r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -94,3 +97,194 @@ def forbidden_controls(text: str) -> list[str]:
     """Control characters (other than newline and tab) and bidi controls in ``text``."""
     # A regex, not a loop over characters: the check runs this over every string it loads.
     return list(dict.fromkeys(_FORBIDDEN.findall(text)))
+
+
+# --- Numbers as numbers ----------------------------------------------------------------------
+#
+# A translation keeps a fact only if it keeps each number's *value*: "79 millones" and
+# "7,9 millones" hold the same digits and different facts. So numbers are read with the
+# separators of the language they are written in (Babel's CLDR data: "7,9" is 7.9 in Spanish,
+# "7,900" is 7900 in English), and a following scale word counts (7900万 and 7,900만 are
+# 79 million, like "79 million"). Where a language spells the scale as a word CLDR does not
+# give ("79 millones"), the number as written must equal the English number as written.
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number of a text: as written, its value, and its value with a scale word after
+    it (``79 million`` → 79 and 79000000; None without one)."""
+
+    raw: str
+    value: Decimal
+    scaled: Decimal | None
+    start: int
+
+    def values(self) -> set[Decimal]:
+        return {self.value} if self.scaled is None else {self.value, self.scaled}
+
+
+_NUMBER_RUN = re.compile(r"\d+(?:[.,'\u066B\u066C\u00A0\u202F ]\d+)*")
+_ENGLISH_SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_ENGLISH_SCALE = re.compile(r"\s*(thousand|million|billion|trillion)\b", re.IGNORECASE)
+#: CJK scale characters, written right after the digits: 7900万 (zh), 7,900만 (ko).
+_CJK_SCALES = {"千": 3, "천": 3, "万": 4, "萬": 4, "만": 4, "亿": 8, "億": 8, "억": 8,
+               "兆": 12, "조": 12}
+_CJK_SCALE = re.compile(r"\s?([千천万萬만亿億억兆조])")
+_SPACES = "\u00a0\u202f "
+
+
+@functools.lru_cache(maxsize=64)
+def _separators(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(decimal marks, group marks) of ``lang``: CLDR's Latin-digit symbols and its native
+    ones (Arabic ٫ and ٬)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        locale = Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    decimals, groups = {"\u066b"}, {"\u066c", "'"}
+    systems = {"latn", locale.default_numbering_system or "latn"}
+    for system in systems:
+        try:
+            decimals.add(get_decimal_symbol(locale, numbering_system=system))
+            groups.add(get_group_symbol(locale, numbering_system=system))
+        except Exception:  # noqa: BLE001 (an unknown numbering system: Latin symbols suffice)
+            continue
+    if groups & set(_SPACES):
+        groups |= set(_SPACES)  # French 79 000: any space between digit groups
+    return frozenset(decimals - groups), frozenset(groups - decimals)
+
+
+def _parse(raw: str, lang: str) -> list[tuple[str, Decimal, int]]:
+    """Read a run of digits and separators as one or more numbers in ``lang``'s notation."""
+    decimals, groups = _separators(lang)
+    parts = re.split(r"(\D)", raw)
+    numbers: list[tuple[str, Decimal, int]] = []
+    digits, written, offset, start, has_decimal = parts[0], parts[0], 0, 0, False
+    for index in range(1, len(parts), 2):
+        sep, chunk = parts[index], parts[index + 1]
+        offset += len(parts[index - 1]) + 1
+        if sep in groups and len(chunk) == 3 and not has_decimal:
+            digits += chunk
+        elif sep in decimals and not has_decimal:
+            digits, has_decimal = digits + "." + chunk, True
+        else:  # not a separator here: "2025, 39" or "1 2": another number starts
+            numbers.append((written, Decimal(digits), start))
+            digits, written, start, has_decimal = chunk, "", offset, False
+        written = raw[start:offset + len(chunk)]
+    numbers.append((written, Decimal(digits), start))
+    return numbers
+
+
+def find_numbers(text: str, lang: str = "en") -> list[Number]:
+    """Every number of ``text`` outside URLs, e-mail addresses, phone numbers, identifiers
+    and placeholders, in order, read in ``lang``'s notation (see :class:`Number`)."""
+    text = normalize_digits(text)
+    rest = text
+    for kind in ("url", "email", "phone", "identifier", "placeholder", "markup"):
+        rest = _KINDS[kind].sub(lambda m: " " * len(m.group()), rest)
+    found = []
+    for match in _NUMBER_RUN.finditer(rest):
+        raw = match.group().rstrip(_SPACES + ".,'")
+        for written, value, offset in _parse(raw, lang):
+            start = match.start() + offset
+            after = rest[start + len(written):]
+            scaled = None
+            if scale := _CJK_SCALE.match(after):
+                scaled = value * 10 ** _CJK_SCALES[scale.group(1)]
+            elif lang == "en" and (scale := _ENGLISH_SCALE.match(after)):
+                scaled = value * 10 ** _ENGLISH_SCALES[scale.group(1).lower()]
+            found.append(Number(written, value, scaled, start))
+    return found
+
+
+# --- Months by name (CLDR) ---------------------------------------------------------------------
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+#: A month name in English: capitalized, full or a usual abbreviation ("Jan.", "Sept.").
+#: "May" is a month only beside a day or year number or after "in"/"of"/"since"/"until":
+#: "may" is also a verb, and a sentence can start with it.
+_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct"
+                    r"|Nov|Dec)\b(\.)?")
+
+
+def english_months(text: str) -> list[tuple[int, int]]:
+    """(month number, position) of each month named in English ``text``."""
+    found = []
+    for match in _MONTH.finditer(text):
+        name = match.group(1)
+        if len(name) <= 4 and name not in ("May", "June", "July") and not match.group(2):
+            continue  # "Mar" without its dot is more likely a word than March
+        if name == "May":
+            before = text[max(0, match.start() - 7):match.start()].lower()
+            after = text[match.end():match.end() + 6]
+            if not (re.match(r"\s*\d", after) or re.search(r"\b(in|of|since|until)\s+$",
+                                                           before)):
+                continue
+        number = next(i for i, month in enumerate(MONTHS, start=1) if month.startswith(name))
+        found.append((number, match.start()))
+    return found
+
+
+#: Forms CLDR does not list that running text uses: Vietnamese month words (tháng Bảy),
+#: Sino-Korean and Chinese numeral months (칠월, 七月 in Traditional Chinese too) and the
+#: Russian prepositional of May ("в мае"; the other months' stems already cover theirs).
+_VI = ("Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một",
+       "Mười Hai")
+_ZH = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+_KO = ("일", "이", "삼", "사", "오", "유", "칠", "팔", "구", "시", "십일", "십이")
+_EXTRA_MONTHS: dict[str, dict[int, tuple[str, ...]]] = {
+    "vi": {i: (f"tháng {word}",) for i, word in enumerate(_VI, start=1)}
+    | {1: ("tháng một", "tháng giêng"), 12: ("tháng mười hai", "tháng chạp")},
+    "zh": {i: (f"{word}月",) for i, word in enumerate(_ZH, start=1)},
+    "ko": {i: (f"{word}월",) for i, word in enumerate(_KO, start=1)},
+    "ru": {5: ("мае",)},
+}
+
+
+@functools.lru_cache(maxsize=64)
+def month_names(lang: str) -> dict[int, tuple[str, ...]]:
+    """Each month's names in ``lang`` from CLDR (wide and abbreviated, in a date and standing
+    alone), digits in ASCII, case-folded, cut to a stem where a language inflects them
+    (Russian "июля", "июль", "июле" share "июл"). Empty when CLDR has only placeholders."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_month_names
+
+    try:
+        locale = Locale.parse(lang)
+    except (ValueError, UnknownLocaleError):
+        return {}
+    names: dict[int, set[str]] = {number: set() for number in range(1, 13)}
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names(width, context, locale).items():
+                name = normalize_digits(str(name)).casefold().rstrip(".")
+                if re.fullmatch(r"m\d+", name):
+                    return {}  # CLDR gives "M07": no real names to compare
+                if name.isalpha() and len(name) >= 5:
+                    name = name[:max(3, len(name) - 2)]
+                names[number].add(name)
+    for number, extra in _EXTRA_MONTHS.get(lang.split("_")[0], {}).items():
+        names[number] |= {name.casefold() for name in extra}
+    return {number: tuple(sorted(found)) for number, found in names.items()}
+
+
+def has_month(translation: str, lang: str, month: int) -> bool | None:
+    """Whether ``translation`` names ``month`` (None: no CLDR names to tell). The English
+    name counts too: a translation may keep it (and a test's pseudo-translation does)."""
+    names = month_names(lang)
+    if not names:
+        return None
+    if any(number == month for number, _position in english_months(translation)):
+        return True
+    text = normalize_digits(translation).casefold()
+    for name in names[month]:
+        # A numeric name ("7月", "7월", "tháng 7") must not be the end of another number.
+        pattern = (r"(?<!\d)" if name[:1].isdigit() else "") + re.escape(name) + (
+            r"(?!\d)" if name[-1:].isdigit() else "")
+        if re.search(pattern, text):
+            return True
+    return False
