@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -8,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import REPO, TODAY
+from conftest import DATA, REPO, TODAY
 from handouts.catalogs import (
     Lookup,
     dump_catalog,
@@ -18,6 +20,7 @@ from handouts.catalogs import (
     pot_path,
     read_catalog,
     update_catalogs,
+    validate_po,
     write_catalog,
 )
 from handouts.errors import CatalogError
@@ -280,3 +283,42 @@ def test_template_strings_are_kept_until_a_template_changes(
     monkeypatch.undo()
     again = catalogs.extract_template_messages(project)
     assert again[-1].id == "A new label" and again[:-1] == first
+
+
+# --- The parser refuses what GNU msgfmt -c refuses ------------------------------------------
+
+BAD_PO = sorted((DATA / "bad" / "po").glob("*.po"))
+msgfmt = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs GNU gettext")
+
+
+def _msgfmt_accepts(path: Path) -> bool:
+    run = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True)
+    return run.returncode == 0
+
+
+@msgfmt
+@pytest.mark.parametrize("path", sorted(REPO.glob("translations/*/LC_MESSAGES/*.po"))
+                         + [REPO / "translations/messages.pot"], ids=lambda p: p.parent.parent.name)
+def test_every_real_catalog_passes_msgfmt_and_our_parser(path: Path) -> None:
+    assert _msgfmt_accepts(path), f"msgfmt -c refuses {path}"
+    validate_po(path.read_bytes())
+
+
+@pytest.mark.parametrize("path", BAD_PO, ids=lambda p: p.name)
+def test_a_malformed_catalog_is_refused_with_its_line(path: Path, project: Path,
+                                                      cli: Cli) -> None:
+    text = path.read_text(encoding="utf-8")
+    fragment = re.search(r"^# expect: (.*)$", text, re.MULTILINE)
+    assert fragment is not None
+    if "msgfmt accepts" not in text and shutil.which("msgfmt"):
+        assert not _msgfmt_accepts(path), "the oracle accepts it: not a parser case"
+    (project / "translations/es/LC_MESSAGES/messages.po").write_bytes(path.read_bytes())
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1
+    assert re.search(r"translations/es/LC_MESSAGES/messages\.po:\d+: error\[catalog-syntax\]: "
+                     + re.escape(fragment.group(1)), err), err
+    # Nor does `catalog update` merge into it (nothing is written).
+    before = (project / "translations/es/LC_MESSAGES/messages.po").read_bytes()
+    assert cli("catalog", "update", "--lang", "es", "--root", str(project))[0] == 1
+    assert (project / "translations/es/LC_MESSAGES/messages.po").read_bytes() == before

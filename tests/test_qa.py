@@ -134,7 +134,8 @@ MEDICAID = "A law firm reported that the agreement covers all 79 million Medicai
 @pytest.mark.parametrize(("lang", "translation"), [
     ("es", "Un bufete informó que el acuerdo cubre a los 79 millones de afiliados."),
     ("zh_Hans", "一家律师事务所报告说，该协议涵盖全部7900万名医疗补助参保人。"),
-    ("ko", "한 법률 회사는 이 협정이 전체 7,900만 명의 메디케이드 가입자를 포함한다고 보고했습니다."),
+    ("ko", "한 법률 회사는 이 협정이 전체 7,900만 명의 메디케이드 가입자를 포함한다고 "
+     "보고했습니다."),
     ("ar", "أفادت شركة محاماة بأن الاتفاق يشمل جميع المسجلين البالغ عددهم ٧٩ مليون."),
     ("fr", "Un cabinet a indiqué que l'accord couvre les 79 millions d'inscrits."),
 ])
@@ -188,3 +189,60 @@ def test_a_month_must_be_the_same_month(english: str, translation: str, lang: st
 def test_a_month_in_another_form_is_the_same_month(english: str, translation: str,
                                                    lang: str) -> None:
     assert _rules(english, translation, lang) == []
+
+
+NOTICE = ("Machine-assisted translation, not yet reviewed by a qualified translator. If "
+          "something is unclear, ask for the English version.")
+
+
+def test_the_not_yet_reviewed_notice_is_locked(project: Path, cli: Cli) -> None:
+    if NOTICE not in {m.id for m in catalogs.extract_template_messages(project)}:
+        pytest.skip("the template's notice has another wording")
+    line = _set(project, "es", None, NOTICE,
+                "Traducción revisada y certificada por un traductor calificado.")
+    args = ("check", "--root", str(project), "--today", TODAY.isoformat(), "--lang", "es")
+    code, _out, err = cli(*args)
+    assert code == 1
+    assert (f"{REL.format(lang='es')}:{line}: error[translation-locked]: the translation of "
+            "'Machine-assisted translation, not yet reviewed") in err
+    assert "differs from the one whose review was recorded" in err
+    # Recording it (the end of a review) is the one way to change it.
+    assert cli("catalog", "lock", "--lang", "es", "--root", str(project))[0] == 0
+    assert cli(*args)[0] == 0
+
+
+def test_an_unrecorded_notice_blocks_its_language(project: Path, cli: Cli) -> None:
+    (project / catalogs.LOCK_FILE).unlink()
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1 and "error[translation-locked]" in err and "has no recorded review" in err
+
+
+@pytest.mark.parametrize("blank", [" ", "\u200b", "\ufeff \u00ad", "\u3164", "\t"])
+def test_a_blank_translation_is_missing(project: Path, cli: Cli, blank: str) -> None:
+    line = _set(project, "es", "CO/state-law-limit", None, blank)
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1
+    assert (f"{REL.format(lang='es')}:{line}: error[translation-missing]: "
+            "CO/state-law-limit: not translated") in err
+
+
+@pytest.mark.parametrize("text", ["Fuentes 100%", "Fuentes %(estado)s", "50% o más",
+                                  "%s fuentes"])
+def test_a_template_string_the_template_cannot_fill_blocks_only_its_language(
+        project: Path, cli: Cli, text: str) -> None:
+    line = _set(project, "es", None, "Sources", text)
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es")
+    assert code == 1
+    assert f"{REL.format(lang='es')}:{line}: error[translation-format]: 'Sources'" in err
+
+
+def test_a_percent_in_a_heading_never_crashes_a_build(project: Path, cli: Cli) -> None:
+    _set(project, "es", None, "Sources", "Fuentes 100%")
+    code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "-j", "1",
+                          "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 1 and "error[translation-format]" in err
+    assert (project / "build/CO/CO-en-letter.pdf").is_file()
+    assert not (project / "build/CO/CO-es-letter.pdf").exists()

@@ -36,7 +36,7 @@ from .cache import (
 )
 from .catalogs import Lookup, Translations, po_path
 from .check import Checked, Report, check_project
-from .errors import BuildError, CatalogError, Problem, RenderError, SheetsError
+from .errors import BuildError, CatalogError, Problem, RenderError, SheetsError, shown
 from .fitting import Tried, first_step, next_step
 from .fonts import family_files, uncovered_characters, visible_text
 from .languages import LANGUAGES, SOURCE_LANGUAGE
@@ -193,6 +193,11 @@ class _Renderer:
             return _Rendered(target, rule="page-overflow", message=str(exc))
         except SheetsError as exc:
             return _Rendered(target, rule="render-failed", message=str(exc))
+        except (ValueError, KeyError, TypeError) as exc:
+            # A translation the check let through that %-formatting still refuses: this
+            # handout is blocked, the build goes on (translation-format should have said so).
+            return _Rendered(target, rule="render-failed",
+                             message=f"{target.lang}: {type(exc).__name__}: {shown(exc)}")
         return _Rendered(target, data, pages, fit)
 
 

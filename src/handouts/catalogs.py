@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import importlib.util
 import io
+import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -27,13 +28,14 @@ from markupsafe import Markup
 from markupsafe import escape as escape_html
 
 from . import memo
-from .errors import CatalogError, Problem
+from .errors import CatalogError, Problem, shown
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import ContentReadError, Project, read_content
 from .memo import code_digest, key_of
 from .models import Claim
 from .output import write_atomic
 from .qa import Finding, differences, rules_version
+from .tokens import is_blank
 
 TRANSLATIONS_DIR = "translations"
 TEMPLATES_DIR = "templates"
@@ -194,6 +196,8 @@ def read_catalog(path: Path, root: Path, lang: str | None = None, *,
     """
     try:
         return parse_catalog(read_content(path, root, MAX_CATALOG_BYTES), lang, previous=previous)
+    except PoSyntaxError as exc:
+        raise CatalogError(exc.reason, _rel(path, root), exc.line) from exc
     except PoFileError as exc:
         # PoFileError counts lines from 0.
         raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
@@ -203,8 +207,97 @@ def read_catalog(path: Path, root: Path, lang: str | None = None, *,
         raise CatalogError(str(exc), _rel(path, root)) from exc
 
 
+class PoSyntaxError(ValueError):
+    """What GNU ``msgfmt -c`` would refuse, with its line (counted from 1)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.reason = line, reason
+
+
+_PO_KEYWORD = re.compile(r'(msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]+(".*)$')
+_PO_STRING = re.compile(r'"(?:[^"\\]|\\(?:[\\"abfnrtv?\']|[0-7]{1,3}|x[0-9a-fA-F]+))*"[ \t]*$')
+_CHARSET = re.compile(r"charset=([^\s;\\]+)", re.IGNORECASE)
+
+
+def validate_po(data: bytes) -> None:
+    """Refuse what GNU ``msgfmt -c`` refuses and Babel lets through: text that is not UTF-8
+    or declares another charset (mojibake with no error), an unterminated or badly escaped
+    string (Babel drops its last letter), a keyword out of place, an entry without msgstr,
+    and two entries with one msgctxt and msgid (Babel keeps one silently).
+    Raises :class:`PoSyntaxError`."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PoSyntaxError(data[:exc.start].count(b"\n") + 1, "not UTF-8 text") from exc
+    seen: dict[tuple[str | None, str], int] = {}
+    entry: dict[str, str] = {}
+    entry_line = 0
+    last: str | None = None  # the keyword a continuation string belongs to
+
+    def close(line: int) -> None:
+        if not entry:
+            return
+        if "msgid" not in entry or not any(k.startswith("msgstr") for k in entry):
+            raise PoSyntaxError(entry_line, "an entry needs both msgid and msgstr")
+        if entry.get("obsolete") is None:
+            key = (entry.get("msgctxt"), entry["msgid"])
+            if key in seen:
+                raise PoSyntaxError(entry_line, f"duplicate entry (first at line {seen[key]})")
+            seen[key] = entry_line
+            if entry["msgid"] == "" and key[0] is None:
+                _check_header(entry.get("msgstr", ""), entry_line)
+        entry.clear()
+
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        obsolete = line.startswith("#~")
+        if obsolete:
+            line = line[2:].lstrip(" ")
+        elif line.startswith("#") or not line.strip():
+            last = None  # a comment or a blank line ends a string
+            continue
+        stripped = line.strip()
+        if stripped.startswith('"'):
+            if last is None:
+                raise PoSyntaxError(number, "a string that continues no keyword")
+            if not _PO_STRING.fullmatch(stripped):
+                raise PoSyntaxError(number, "unterminated or badly escaped string")
+            entry[last] += unescape(stripped)
+            continue
+        match = _PO_KEYWORD.match(stripped)
+        if match is None:
+            raise PoSyntaxError(number, f"unexpected text {shown(stripped, 40)}")
+        keyword, value = match.groups()
+        if not _PO_STRING.fullmatch(value.strip()):
+            raise PoSyntaxError(number, "unterminated or badly escaped string")
+        if keyword in ("msgctxt", "msgid") and (
+                keyword in entry or (keyword == "msgctxt" and "msgid" in entry)
+                or any(k.startswith("msgstr") for k in entry)):
+            close(number)
+        if not entry:
+            entry_line = number
+            if obsolete:
+                entry["obsolete"] = "1"
+        if keyword in entry:
+            raise PoSyntaxError(number, f"{keyword} twice in one entry")
+        entry[keyword] = unescape(value.strip())
+        last = keyword
+    close(len(text.split("\n")))
+
+
+def _check_header(header: str, line: int) -> None:
+    found = _CHARSET.search(header)
+    charset = found.group(1) if found else ""
+    if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise PoSyntaxError(line, f"the header's charset is {shown(charset or 'missing', 40)}; "
+                            "it must be UTF-8 (the file is read as UTF-8)")
+
+
 def parse_catalog(data: bytes, lang: str | None, *, previous: bool = True) -> Catalog:
-    """Parse the bytes of a ``.po`` file (read once: what is checked is what is parsed)."""
+    """Parse the bytes of a ``.po`` file (read once: what is checked is what is parsed),
+    after :func:`validate_po`."""
+    validate_po(data)
     catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     if previous:
         _restore_previous_ids(catalog, data.decode("utf-8", errors="replace"))
@@ -248,7 +341,11 @@ class Translations:
             if not m.id or not isinstance(m.id, str):
                 continue
             string = m.string if isinstance(m.string, str) else ""
-            findings = differences(m.id, string, lang) if string and not m.fuzzy else ()
+            if is_blank(string):
+                string = ""  # a space or U+200B only: missing, as the check reports it
+            # Template strings (no context) are %-formatted by Jinja; claims are not.
+            findings = (differences(m.id, string, lang, m.context is None)
+                        if string and not m.fuzzy else ())
             entries[(m.context, m.id)] = Entry(string, m.fuzzy, m.lineno or 1, findings)
         return cls(entries)
 
@@ -272,6 +369,8 @@ def read_translations(root: Path, lang: str) -> Translations:
                 for context, msgid, string, fuzzy, lineno, found in saved}, sha256)
     try:
         catalog = parse_catalog(data, lang, previous=False)
+    except PoSyntaxError as exc:
+        raise CatalogError(exc.reason, _rel(path, root), exc.line) from exc
     except PoFileError as exc:
         raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
     except (ValueError, LookupError) as exc:
@@ -455,7 +554,7 @@ class Lookup:
         if self.lang == SOURCE_LANGUAGE or self.catalog is None:
             return message
         found = self.catalog.get(message, context=context)
-        if found is None or not found.string or found.fuzzy:
+        if found is None or not found.string or found.fuzzy or is_blank(str(found.string)):
             label = f"{context}: " if context else ""
             raise CatalogError(f"{self.lang}: no current translation for {label}{message!r}")
         return str(found.string)
@@ -528,3 +627,91 @@ def load_lookup(root: Path, lang: str) -> Lookup:
     if lang == SOURCE_LANGUAGE:
         return Lookup(lang, None)
     return Lookup(lang, read_translations(root, lang))
+
+
+# --- Locked translations ---------------------------------------------------------------------
+#
+# The notice that a translation is machine-assisted and not yet reviewed protects the reader;
+# a translation of it that says "reviewed and certified" passes every token rule. So its
+# translations are locked: each is recorded by hash in translations/locked.json, and a
+# translation that differs from its record blocks its language. Recording one
+# (`sheets catalog lock`) is the deliberate step a qualified review ends with, and shows in
+# the change's diff; nothing else can change what the notice says.
+
+LOCK_FILE = f"{TRANSLATIONS_DIR}/locked.json"
+LOCK_RULE = "translation-locked"
+
+
+def is_locked(msgid: str) -> bool:
+    """Template strings whose translation may change only with a recorded review."""
+    return "not yet reviewed" in msgid.casefold()
+
+
+def _string_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_locks(root: Path) -> dict[str, dict[str, str]]:
+    """msgid → language → SHA-256 of the recorded translation (empty without the file).
+    Raises CatalogError when the file is malformed."""
+    path = root / LOCK_FILE
+    if not path.exists():
+        return {}
+    try:
+        saved = json.loads(read_content(path, root, MAX_CATALOG_BYTES))
+        strings = saved["strings"]
+        if not all(isinstance(k, str) and isinstance(v, dict)
+                   and all(isinstance(x, str) for x in v.values()) for k, v in strings.items()):
+            raise TypeError("strings must map text to {language: hash}")
+        return {msgid: dict(by_lang) for msgid, by_lang in strings.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CatalogError(f"cannot read the locks: {shown(exc)}", LOCK_FILE) from exc
+
+
+def locked_problems(root: Path, lang: str, catalog: Translations,
+                    ui: list[UiMessage]) -> list[Problem]:
+    """A locked string whose translation is not the recorded one blocks ``lang``."""
+    try:
+        locks = read_locks(root)
+    except CatalogError as exc:
+        return [Problem(LOCK_FILE, 1, LOCK_RULE, exc.reason)]
+    rel = _rel(po_path(root, lang), root)
+    problems = []
+    for message in ui:
+        found = catalog.get(message.id)
+        if not is_locked(message.id) or found is None or not found.string or found.fuzzy:
+            continue  # missing or fuzzy: translation-missing / -fuzzy say so
+        recorded = locks.get(message.id, {}).get(lang)
+        if recorded == _string_hash(found.string):
+            continue
+        why = ("has no recorded review" if recorded is None
+               else "differs from the one whose review was recorded")
+        problems.append(Problem(
+            rel, found.lineno, LOCK_RULE,
+            f"the translation of {shown(message.id, 60)!r} {why}; it says whether the page "
+            "was reviewed, so it changes only with a review (then `sheets catalog lock "
+            f"--lang {lang}`)", lang=lang))
+    return problems
+
+
+def lock_translations(root: Path, langs: Iterable[str]) -> list[str]:
+    """Record the current translation of every locked string in ``langs``; return the
+    languages whose record changed."""
+    locks = read_locks(root)
+    ui = extract_template_messages(root)
+    changed = []
+    for lang in langs:
+        catalog = read_translations(root, lang)
+        for message in ui:
+            found = catalog.get(message.id)
+            if is_locked(message.id) and found is not None and found.string and not found.fuzzy:
+                new = _string_hash(found.string)
+                if locks.setdefault(message.id, {}).get(lang) != new:
+                    locks[message.id][lang] = new
+                    if lang not in changed:
+                        changed.append(lang)
+    payload = {"version": 1, "strings": {msgid: dict(sorted(by_lang.items()))
+                                         for msgid, by_lang in sorted(locks.items())}}
+    write_atomic(root / LOCK_FILE, (json.dumps(payload, indent=2, ensure_ascii=False)
+                                    + "\n").encode("utf-8"))
+    return changed

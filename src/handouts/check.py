@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogs import (
+    LOCK_RULE,
     Translations,
     UiMessage,
     extract_template_messages,
+    locked_problems,
     open_catalog,
     translation_problems,
 )
@@ -24,7 +26,7 @@ from .errors import Problem, shown
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
-from .qa import CONTROL_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
+from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .tokens import forbidden_controls
 from .urls import url_problem
 
@@ -68,6 +70,8 @@ RULES: dict[str, str] = {
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
     CONTROL_RULE: "a translation holds control or bidi-override characters",
     MONTH_RULE: "a month the English names is not named in the translation (CLDR names)",
+    FORMAT_RULE: "a template string's translation the template cannot fill in (a lone %)",
+    LOCK_RULE: "the not-yet-reviewed notice's translation differs from its recorded review",
     "settings-invalid": "sources_url is not an https address with {state}",
     "text-control-chars": "control or bidi-override characters in printed text",
     "contact-website-not-https": "a contact's website is not https",
@@ -314,6 +318,7 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
         if catalog is None:
             continue
         checked.catalogs[lang] = catalog
+        checked.report.extend(locked_problems(root, lang, catalog, checked.ui))
         for state in project.state_codes():
             if state not in project.broken:
                 checked.report.extend(

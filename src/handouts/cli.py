@@ -424,6 +424,27 @@ def catalog_update(
         typer.echo("all catalogs up to date")
 
 
+@catalog_app.command("lock")
+def catalog_lock(
+    lang: LangOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Record the current translation of the "not yet reviewed" notice (the last step of a
+    qualified translator's review): until recorded again, a changed one blocks its language."""
+    from .catalogs import lock_translations
+
+    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
+    try:
+        changed = lock_translations(root, langs)
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(f"error: cannot write translations/locked.json: {exc.strerror or exc}",
+                   err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"recorded: {', '.join(changed)}" if changed else "nothing to record")
+
+
 @catalog_app.command("stats")
 def catalog_stats(
     lang: LangOpt = None,

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 from unicodedata import unidata_version
 
+from markupsafe import Markup
+
 from .memo import code_digest, key_of
 from .tokens import (
     MONTHS,
@@ -40,6 +42,8 @@ TOKEN_RULES = {
     "markup": "translation-markup",
 }
 CONTROL_RULE = "translation-control"
+#: A template string's translation that %-formatting would refuse (a lone %, a new name).
+FORMAT_RULE = "translation-format"
 #: A month the English names is missing from the translation (CLDR names; julio for July).
 MONTH_RULE = "translation-month"
 WARNING_RULES = {
@@ -68,14 +72,37 @@ def rules_version() -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def differences(english: str, translation: str, lang: str) -> tuple[Finding, ...]:
+def differences(english: str, translation: str, lang: str,
+                formatted: bool = False) -> tuple[Finding, ...]:
     """:func:`compare`, remembered: template strings print on every state's handout, so the
     check meets the same (English, translation) pair once per state."""
-    return tuple(compare(english, translation, lang))
+    return tuple(compare(english, translation, lang, formatted))
 
 
-def compare(english: str, translation: str, lang: str) -> Iterator[Finding]:
-    """Yield (severity, rule, message) for each difference between English and translation."""
+def format_problem(english: str, translation: str) -> str | None:
+    """Why ``translation`` cannot be used the way the template uses its English, if it
+    cannot: Jinja fills every template string with ``string % variables`` (variables: the
+    English's ``%(name)s`` placeholders), so a lone ``%`` or an unknown name would stop the
+    build of every handout in that language."""
+    names = {name: "x" for name in re.findall(r"%\((\w+)\)", english)}
+    # "%s" with a mapping does not fail: it prints the mapping ("{} fuentes").
+    if re.search(r"%(?!\(\w+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])",
+                 translation.replace("%%", "")):
+        return "a % that is not part of a %(name)s placeholder"
+    try:
+        Markup(translation) % names
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def compare(english: str, translation: str, lang: str,
+            formatted: bool = False) -> Iterator[Finding]:
+    """Yield (severity, rule, message) for each difference between English and translation.
+    ``formatted``: the string is a template string, %-formatted when it is printed."""
+    if formatted and (problem := format_problem(english, translation)) is not None:
+        yield "error", FORMAT_RULE, (f"the template cannot fill this translation in "
+                                     f"({problem}); write a literal % as %%")
     controls = [c for c in forbidden_controls(translation) if c not in "\u200e\u200f"]
     if controls:
         codes = ", ".join(f"U+{ord(c):04X}" for c in controls)

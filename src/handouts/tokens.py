@@ -288,3 +288,11 @@ def has_month(translation: str, lang: str, month: int) -> bool | None:
         if re.search(pattern, text):
             return True
     return False
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing to a reader: empty, spaces, or only invisible characters
+    (U+200B, U+FEFF, soft hyphens, Hangul fillers, a braille blank). Such a translation is a
+    missing one: printed, the claim would be gone and its source mark left alone."""
+    return all(unicodedata.category(c)[0] in "ZC" or c in "\u115f\u1160\u3164\uffa0\u2800"
+               for c in text)
