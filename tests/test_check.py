@@ -56,6 +56,7 @@ def test_every_rule_has_a_fixture_or_a_dedicated_test() -> None:
                 "unknown-state", "render-failed", "page-overflow"}
     # Translation QA rules: tests/test_qa.py edits real catalogs to trigger each one.
     covered |= set(TOKEN_RULES.values()) | set(WARNING_RULES) | {CONTROL_RULE, MONTH_RULE}
+    covered |= {"translation-format", "translation-locked"}  # tests/test_qa.py too
     # Limits: tests/test_limits.py builds oversized input in code rather than as files.
     covered |= {"file-too-large", "file-unreadable", "too-many-claims", "text-too-long"}
     # tests/test_hostile.py: needs two files (co.yaml beside CO.yaml).

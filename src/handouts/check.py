@@ -27,7 +27,7 @@ from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
 from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
-from .tokens import forbidden_controls
+from .tokens import as_phone_number, forbidden_controls, phone_numbers
 from .urls import url_problem
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
@@ -195,10 +195,17 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
             yield from _controls(getattr(contact, name) or "", contact.path,
                                  contact.line_of(name), claim.key)
     if contact is not None and contact.phone and claim.citations:
-        digits = _digits(contact.phone)
-        if not any(digits in _digits(c.quote) for c in claim.citations):
+        # Compared as phone numbers, digit for digit: not a substring of all of a quote's
+        # digits run together ("2" or two quoted numbers stitched together would pass).
+        digits = as_phone_number(contact.phone)
+        if digits is None:
             yield Problem(contact.path, contact.line_of("phone"), "contact-phone-unquoted",
-                          f"{claim.key}: phone {contact.phone} appears in none of the quotes")
+                          f"{claim.key}: phone {shown(contact.phone, 40)!r} is not a phone "
+                          "number (write it as in the quote, e.g. 1-800-555-0100)")
+        elif not any(digits in phone_numbers(c.quote) for c in claim.citations):
+            yield Problem(contact.path, contact.line_of("phone"), "contact-phone-unquoted",
+                          f"{claim.key}: phone {shown(contact.phone, 40)} is none of the "
+                          "phone numbers in the quotes")
 
 
 def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
@@ -207,10 +214,6 @@ def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
         codes = ", ".join(f"U+{ord(c):04X}" for c in found)
         yield Problem(path, line, "text-control-chars",
                       f"{label}: invisible control characters could reorder text ({codes})")
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
 
 
 def _source_rules(source: Source) -> Iterator[Problem]:

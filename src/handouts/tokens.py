@@ -296,3 +296,58 @@ def is_blank(text: str) -> bool:
     missing one: printed, the claim would be gone and its source mark left alone."""
     return all(unicodedata.category(c)[0] in "ZC" or c in "\u115f\u1160\u3164\uffa0\u2800"
                for c in text)
+
+
+# --- Phone numbers and the numbers of a claim, against its quotes ----------------------------
+
+_PHONE = re.compile(PHONE)
+
+
+def _phone_digits(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    # A North American number with or without its country code is the same number.
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+def phone_numbers(text: str) -> list[str]:
+    """The digits of each phone number written in ``text`` (``(508) 293-1871`` →
+    ``5082931871``; a leading country code 1 is dropped), in order. Digits that are not
+    written as a phone number ("2", "CALL-NOW", two numbers run together) are none."""
+    return [_phone_digits(match.group()) for match in _PHONE.finditer(normalize_digits(text))]
+
+
+def as_phone_number(text: str) -> str | None:
+    """The digits of ``text`` if all of it is one phone number, else None."""
+    text = normalize_digits(text.strip())
+    return _phone_digits(text) if _PHONE.fullmatch(text) else None
+
+
+def missing_numbers(text: str, quotes: list[str]) -> list[str]:
+    """What ``text`` (English) states in figures that none of ``quotes`` holds, as written
+    in ``text``, in order: each phone number must be one of the quotes' phone numbers (digit
+    for digit), each number (year, day, count, dollar amount; ``79 million`` matches
+    ``79 million`` or ``79,000,000``) the value of a number of a quote, and each month it
+    names a month a quote names (by name; ``Jan.`` is January). Empty: all are quoted.
+
+    For rules that hold a sentence to its sources, e.g.::
+
+        missing = tokens.missing_numbers(claim.text, [c.quote for c in claim.citations])
+    """
+    phones = {digits for quote in quotes for digits in phone_numbers(quote)}
+    values: set[Decimal] = set()
+    months: set[int] = set()
+    for quote in quotes:
+        for number in find_numbers(quote, "en"):
+            values |= number.values()
+        months |= {month for month, _position in english_months(quote)}
+    missing: list[tuple[int, str]] = []
+    for match in _PHONE.finditer(normalize_digits(text)):
+        if _phone_digits(match.group()) not in phones:
+            missing.append((match.start(), match.group()))
+    for number in find_numbers(text, "en"):
+        if not number.values() & values:
+            missing.append((number.start, number.raw))
+    for month, position in english_months(text):
+        if month not in months:
+            missing.append((position, MONTHS[month - 1]))
+    return list(dict.fromkeys(raw for _position, raw in sorted(missing)))
