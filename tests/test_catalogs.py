@@ -322,3 +322,119 @@ def test_a_malformed_catalog_is_refused_with_its_line(path: Path, project: Path,
     before = (project / "translations/es/LC_MESSAGES/messages.po").read_bytes()
     assert cli("catalog", "update", "--lang", "es", "--root", str(project))[0] == 1
     assert (project / "translations/es/LC_MESSAGES/messages.po").read_bytes() == before
+
+
+# --- No translator's work lost ---------------------------------------------------------------
+
+HOTLINE = ("To report immigration enforcement activity, call the hotline at "
+           "1-800-555-0100.")
+
+
+def _catalog(project: Path, lang: str = "es") -> object:
+    return read_catalog(po_path(project, lang), project, lang)
+
+
+def _update(cli: Cli, project: Path) -> None:
+    code, _out, err = cli("catalog", "update", "--root", str(project))
+    assert code == 0, err
+
+
+def test_an_explicit_rename_keeps_every_translation(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("  - id: hotline\n",
+                                               "  - id: report-line\n    renamed_from: hotline\n"))
+    _update(cli, project)
+    for lang in TRANSLATED:
+        catalog = read_catalog(po_path(project, lang), project, lang)
+        kept = catalog.get(HOTLINE, context="CO/report-line")
+        assert kept is not None and not kept.fuzzy, lang
+        assert kept.string == f"{lang.upper()}: {HOTLINE}", lang
+        assert not any(m.context == "CO/hotline" for m in catalog.obsolete.values())
+    assert cli("check", "--root", str(project), "--today", TODAY.isoformat())[0] == 0
+
+
+def test_a_rename_with_the_same_text_is_offered_as_fuzzy(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("  - id: hotline\n", "  - id: report-line\n"))
+    _update(cli, project)
+    offered = _catalog(project).get(HOTLINE, context="CO/report-line")
+    assert offered is not None and offered.fuzzy and offered.string == f"ES: {HOTLINE}"
+
+
+def test_removed_then_restored_with_new_english_gets_its_translation_as_fuzzy(
+        project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    original = sheet.read_text()
+    sheet.write_text(original[: original.index("  - id: hotline")])
+    _update(cli, project)
+    sheet.write_text(original.replace("call the hotline at", "call the help line at"))
+    _update(cli, project)
+    back = _catalog(project).get(HOTLINE.replace("the hotline", "the help line"),
+                                 context="CO/hotline")
+    assert back is not None and back.fuzzy and back.string == f"ES: {HOTLINE}"
+    assert back.previous_id == [HOTLINE]
+
+
+def test_a_heading_reworded_at_its_place_keeps_its_translation(project: Path,
+                                                                cli: Cli) -> None:
+    template = project / "templates/handout.html"
+    template.write_text(template.read_text().replace('_("What courts have said so far")',
+                                                     '_("Court rulings")'))
+    _update(cli, project)
+    offered = _catalog(project).get("Court rulings")
+    assert offered is not None and offered.fuzzy
+    assert offered.string == "ES: What courts have said so far"
+
+
+def test_update_is_idempotent_and_check_passes_right_after(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace(
+        "A 2021 law limits what state workers may share for immigration enforcement.",
+        "A 2021 law limits what state workers\n      may share.\n\n      For immigration "
+        "enforcement.").replace("    text: >-\n      A 2021", "    text: |-\n      A 2021"))
+    template = project / "templates/handout.html"
+    template.write_text(template.read_text().replace('_("Where to get help")',
+                                                     '_("Where you can get help")'))
+    _update(cli, project)
+    files = sorted(project.glob("translations/**/*.po*"))
+    first = {path: path.read_bytes() for path in files}
+    assert cli("catalog", "update", "--check", "--root", str(project))[0] == 0
+    _update(cli, project)
+    assert {path: path.read_bytes() for path in files} == first
+    text = po_path(project, "es").read_text()
+    assert '#| msgid "Where to get help"' in text
+    # A multi-line English keeps its previous English too, over several #| lines.
+    assert ('#| msgid "A 2021 law limits what state workers may share for immigration '
+            'enforcement."') in text
+    for path in files:
+        if path.suffix == ".po":
+            assert "# |" not in path.read_text(), path
+    if shutil.which("msgfmt"):
+        for path in files:
+            assert _msgfmt_accepts(path), path
+
+
+def test_a_multi_line_english_keeps_its_previous_lines(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    multi = "    text: |-\n      Line one of the hotline.\n      Line two: 1-800-555-0100.\n"
+    text = sheet.read_text()
+    start = text.index("    text: >-\n      To report")
+    end = text.index("    checked:", start)
+    sheet.write_text(text[:start] + multi + text[end:])
+    _update(cli, project)
+    sheet.write_text(sheet.read_text().replace("Line two:", "Line 2:"))
+    _update(cli, project)
+    po = po_path(project, "es").read_text()
+    assert '#| msgid ""\n#| "Line one of the hotline.\\n"\n#| "Line two: 1-800-555-0100."' in po
+    assert cli("catalog", "update", "--check", "--root", str(project))[0] == 0
+
+
+def test_update_refuses_when_the_content_does_not_load(project: Path, cli: Cli) -> None:
+    before = {path: path.read_bytes() for path in project.glob("translations/**/*.po*")}
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("name: Colorado", "name: [Colorado"))
+    code, _out, err = cli("catalog", "update", "--root", str(project))
+    assert code == 1 and "sheets/CO.yaml:" in err and "error[yaml-syntax]" in err
+    assert "no catalog was written" in err
+    assert {path: path.read_bytes() for path in before} == before
+    assert cli("catalog", "extract", "--root", str(project))[0] == 1

@@ -8,6 +8,7 @@ English kept for the translator, even when the sentence changed too much for dif
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import hashlib
@@ -133,6 +134,8 @@ def extract_messages(project: Project) -> Catalog:
             if source is not None and source.title not in titles:
                 titles.append(source.title)
         comments = [f"Claim {claim.key}, section: {claim.section}."]
+        if claim.renamed_from:
+            comments.append(f"Renamed from {claim.key.split('/')[0]}/{claim.renamed_from}.")
         comments += [f"Source: {title}" for title in titles]
         comments.append(KEEP_NOTE)
         catalog.add(claim.text, context=claim.key, locations=[(claim.path, claim.line)],
@@ -160,7 +163,8 @@ def _add_previous_ids(text: str, catalog: Catalog) -> str:
     """Write ``#| msgid "..."`` before each fuzzy entry that has a previous English.
 
     Babel's own ``include_previous`` wraps long previous strings into invalid lines, so we write
-    them ourselves (and read them back in :func:`_restore_previous_ids`).
+    them ourselves (and read them back in :func:`_restore_previous_ids`). A multi-line English
+    (a claim written as a YAML block) is written over several ``#|`` lines, as msgmerge does.
     """
     previous = {(m.context, m.id): m.previous_id[0] for m in catalog
                 if m.previous_id and isinstance(m.id, str)}
@@ -168,19 +172,48 @@ def _add_previous_ids(text: str, catalog: Catalog) -> str:
         return text
     lines = text.split("\n")
     out: list[str] = []
-    for i, line in enumerate(lines):
-        context: str | None = None
-        msgid_line = ""
-        if line.startswith("msgctxt ") and i + 1 < len(lines):
-            context, msgid_line = unescape(line[len("msgctxt "):]), lines[i + 1]
-        elif line.startswith("msgid ") and not (i and lines[i - 1].startswith("msgctxt ")):
-            msgid_line = line
-        if msgid_line.startswith("msgid "):
-            old = previous.get((context, unescape(msgid_line[len("msgid "):])))
-            if old is not None:
-                out.append(f"#| msgid {escape(old)}")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("msgctxt ") or (
+                line.startswith("msgid ") and not (i and _continues_msgctxt(lines, i))):
+            context, j = (None, i)
+            if line.startswith("msgctxt "):
+                context, j = _read_string(lines, i, "msgctxt ")
+            if j < len(lines) and lines[j].startswith("msgid "):
+                msgid, _end = _read_string(lines, j, "msgid ")
+                old = previous.get((context, msgid))
+                if old is not None:
+                    out += _previous_lines(old)
         out.append(line)
+        i += 1
     return "\n".join(out)
+
+
+def _continues_msgctxt(lines: list[str], i: int) -> bool:
+    """Whether the msgid at ``i`` belongs to a msgctxt just above (over any continuations)."""
+    j = i - 1
+    while j >= 0 and lines[j].startswith('"'):
+        j -= 1
+    return j >= 0 and lines[j].startswith("msgctxt ")
+
+
+def _read_string(lines: list[str], i: int, keyword: str) -> tuple[str, int]:
+    """The string that starts at ``lines[i]`` after ``keyword``, with its continuation lines,
+    and the index of the line after it."""
+    value = unescape(lines[i][len(keyword):])
+    i += 1
+    while i < len(lines) and lines[i].startswith('"'):
+        value += unescape(lines[i])
+        i += 1
+    return value, i
+
+
+def _previous_lines(old: str) -> list[str]:
+    if "\n" not in old.rstrip("\n"):
+        return [f"#| msgid {escape(old)}"]
+    parts = old.splitlines(keepends=True)
+    return ['#| msgid ""', *(f"#| {escape(part)}" for part in parts)]
 
 
 def write_catalog(path: Path, catalog: Catalog) -> None:
@@ -390,7 +423,9 @@ def _restore_previous_ids(catalog: Catalog, text: str) -> None:
     """
     previous: dict[int, str] = {}
     pending: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): a U+2028 inside a string is no line break to Babel.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
         if line.startswith("#| msgid "):
             pending = [line[len("#| msgid "):]]
         elif line.startswith('#| "') and pending:
@@ -424,45 +459,104 @@ def init_catalog(root: Path, lang: str, template: Catalog) -> Path:
     return path
 
 
+#: How the template names a claim's former key (from ``renamed_from:``), for the merge.
+_RENAMED = re.compile(r"^Renamed from (\S+)\.$")
+
+
 def update_catalog(old: Catalog, template: Catalog) -> Catalog:
     """Merge ``template`` into ``old``, keeping every translation (changed ones become fuzzy).
 
-    A claim that was removed (kept as obsolete) and comes back gets its translation back, as it
-    was: Babel's update alone would start it empty.
+    No translator's work is lost: a claim that was removed (kept as obsolete) and comes back
+    gets its translation back (fuzzy if its English changed meanwhile); a renamed claim
+    (``renamed_from:``) keeps its translation, fuzzy only if its English changed; a claim
+    whose key vanished and whose exact English reappears under a new key is offered the old
+    translation as fuzzy; a reworded template string is offered the translation of the one
+    it replaced (same place in the template, or the closest removed string) as fuzzy.
+    Merging is idempotent: a second merge of the same template changes nothing.
     """
+    # Babel's update adds the template's own Message objects to ``old``: without a copy,
+    # a translation set below would leak into the template, and from it into the next
+    # language's catalog.
+    template = copy.deepcopy(template)
+    for message in [*old, *old.obsolete.values()]:
+        # Babel reads our "#| msgid" lines as translator comments ("| msgid ..."): they are
+        # the previous English, restored by _restore_previous_ids, not comments.
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    previous_ids = {(m.context, m.id): list(m.previous_id) for m in old
+                    if m.previous_id and m.fuzzy}
     for stale in list(old.obsolete.values()):
-        if template.get(stale.id, context=stale.context) is not None and stale.string:
+        if template.get(stale.id, context=stale.context) is not None and _translated(stale):
             old[stale.id] = stale  # back among the active messages; update() then keeps it
-            for key, value in list(old.obsolete.items()):
-                if value is stale:
-                    del old.obsolete[key]
-    by_context = {m.context: m for m in old if m.id and m.context and m.string}
+            _drop_obsolete(old, stale.context, str(stale.id))
+    # Every translation the catalog holds, by context: active ones win over obsolete ones.
+    by_context: dict[str, Message] = {}
+    for m in [*old.obsolete.values(), *old]:
+        if m.id and m.context and _translated(m):
+            by_context[m.context] = m
+    wanted = {m.context for m in template if m.context}
+    # Claims whose key is gone from the template, by English: where a renamed claim was.
+    vanished: dict[str, Message] = {}
+    for context, m in by_context.items():
+        if context not in wanted:
+            vanished.setdefault(str(m.id), m)
+    renames = {m.context: match.group(1) for m in template if m.context
+               for comment in m.auto_comments if (match := _RENAMED.match(comment))}
     # Babel's own fuzzy matching compares every new string with every translated one
     # (difflib, quadratic: minutes for a few states) and pairs unrelated claims. Claims have
     # stable contexts, so we match them by context; only template strings get difflib.
     old.update(template, no_fuzzy_matching=True, update_creation_date=True)
     for message in old:
-        if message.string and "fuzzy" not in message.flags:
+        key = (message.context, message.id)
+        if message.fuzzy and not message.previous_id and key in previous_ids:
+            message.previous_id = previous_ids[key]
+        if _translated(message) and ("fuzzy" not in message.flags or message.previous_id):
             continue
-        previous = (by_context.get(message.context) if message.context
-                    else _closest_template_string(message, old))
-        if previous is None or previous.id == message.id or not previous.string:
+        previous, fuzzy = None, True
+        if message.context:
+            former = renames.get(message.context)
+            if former is not None and former in by_context:
+                previous = by_context[former]
+                fuzzy = previous.id != message.id  # renamed, same English: still translated
+            elif message.context in by_context:
+                previous = by_context[message.context]
+            elif str(message.id) in vanished:
+                previous = vanished[str(message.id)]
+        else:
+            previous = _closest_template_string(message, old)
+        if previous is None or (previous.id == message.id and previous.context
+                                == message.context):
             continue
-        # Same string, new English: keep the old translation for the translator, but fuzzy,
-        # so that it blocks printing until someone confirms it.
+        # Keep the old translation for the translator; fuzzy (it blocks printing until
+        # someone confirms it) unless only the key changed, on purpose.
         message.string = previous.string
-        message.flags.add("fuzzy")
-        message.previous_id = [str(previous.id)]
-        for key, stale in list(old.obsolete.items()):
-            if stale.context == previous.context and stale.id == previous.id:
-                del old.obsolete[key]
+        if fuzzy:
+            message.flags.add("fuzzy")
+            message.previous_id = [str(previous.id)]
+        else:
+            message.flags.discard("fuzzy")
+        _drop_obsolete(old, previous.context, str(previous.id))
     return old
 
 
+def _translated(message: Message) -> bool:
+    return isinstance(message.string, str) and not is_blank(message.string)
+
+
+def _drop_obsolete(catalog: Catalog, context: str | None, msgid: str) -> None:
+    for key, stale in list(catalog.obsolete.items()):
+        if stale.context == context and stale.id == msgid:
+            del catalog.obsolete[key]
+
+
 def _closest_template_string(message: Message, catalog: Catalog) -> Message | None:
-    """The removed template string (no context) most like ``message``, if any is close."""
+    """The removed template string (no context) that ``message`` replaced: the one that was
+    at the same place in the same template, else the most alike if any is close."""
     candidates = {str(m.id): m for m in catalog.obsolete.values()
-                  if not m.context and m.string and isinstance(m.id, str)}
+                  if not m.context and _translated(m) and isinstance(m.id, str)}
+    places = set(message.locations)
+    same_place = [m for m in candidates.values() if places & set(m.locations)]
+    if len(same_place) == 1:
+        return same_place[0]
     found = difflib.get_close_matches(str(message.id), list(candidates), n=1, cutoff=0.6)
     return candidates[found[0]] if found else None
 
@@ -532,6 +626,13 @@ def printed_messages(project: Project, state: str,
     wanted.append((project.states[state].name, f"{state}/name"))
     wanted += [(c.text, c.key) for c in project.printed_claims(state)]
     return wanted
+
+
+def load_problems(project: Project) -> list[Problem]:
+    """The errors that stop catalogs from being extracted or merged: a sheet that does not
+    load would drop its claims from the template, and the merge would obsolete their
+    translations (and turn its state's name fuzzy in every language)."""
+    return [p for p in project.problems if p.severity == "error"]
 
 
 def pot_is_current(root: Path, template: Catalog) -> bool:

@@ -349,6 +349,15 @@ def schema(
         typer.echo(f"wrote {path.relative_to(root)}")
 
 
+def _refuse_broken_content(problems: list[Problem]) -> None:
+    """Catalogs are made from all the content or not at all (nothing is written)."""
+    if problems:
+        _print_problems(problems)
+        typer.echo("error: the content does not load; fix the problems above (no catalog "
+                   "was written)", err=True)
+        raise typer.Exit(1)
+
+
 @catalog_app.command("extract")
 def catalog_extract(
     check_only: Annotated[bool, typer.Option(
@@ -356,11 +365,18 @@ def catalog_extract(
     root: RootOpt = Path("."),
 ) -> None:
     """Write translations/messages.pot from every sheet and template."""
-    from .catalogs import extract_messages, pot_is_current, pot_path, write_catalog
+    from .catalogs import (
+        extract_messages,
+        load_problems,
+        pot_is_current,
+        pot_path,
+        write_catalog,
+    )
     from .loader import load_project
 
     try:
         project = load_project(root)
+        _refuse_broken_content(load_problems(project))
         template = extract_messages(project)
     except SheetsError as exc:
         raise _fail(exc) from exc
@@ -404,12 +420,20 @@ def catalog_update(
     Translations are never lost: a changed English string keeps its old translation, marked
     fuzzy with the previous English; strings no longer used are kept as obsolete (#~).
     """
-    from .catalogs import extract_messages, outdated, plan_updates, update_catalogs
+    from .catalogs import (
+        extract_messages,
+        load_problems,
+        outdated,
+        plan_updates,
+        update_catalogs,
+    )
     from .loader import load_project
 
     langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
     try:
-        template = extract_messages(load_project(root))
+        project = load_project(root)
+        _refuse_broken_content(load_problems(project))
+        template = extract_messages(project)
         if check_only:
             stale = outdated(plan_updates(root, template, langs))
             for path in stale:

@@ -96,6 +96,9 @@ class Claim(Node):
     citations: list[Citation] = Field(default_factory=list, description="What supports it.")
     contact: Contact | None = Field(None, description="For help entries: who to contact.")
     notes: str = Field("", description="Caveats for maintainers. Never printed.")
+    renamed_from: str | None = Field(
+        None, pattern=ID_PATTERN, description="The claim's former id, after a rename: its "
+        "translations follow it (`sheets catalog update`); remove it once catalogs are updated.")
 
     _scope: str = PrivateAttr(default="")
 
