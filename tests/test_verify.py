@@ -257,3 +257,52 @@ def test_an_archive_url_on_this_machine_is_never_read(project: Path, site: str,
 def test_an_unknown_state_is_a_usage_error(project: Path, cli: Cli) -> None:
     code, _out, err = cli("verify-sources", "--root", str(project), "--state", "ZZ")
     assert code == 2 and "error[unknown-state]: no sheet sheets/ZZ.yaml" in err
+
+
+FLOW = """# registry (kept comment)
+sources:
+  - {id: leg-act, title: "An Act", publisher: Leg, url: "https://leg.example.org/a",
+     accessed: 2026-01-10, kind: legislature}
+  - id: news-story
+    title: "Judge rules"
+    publisher: News
+    url: https://news.example.org/story
+    accessed: "2026-01-10"   # quoted, with a comment
+    kind: news
+"""
+
+
+def test_update_accessed_edits_only_that_value_even_in_flow_style(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from handouts.loader import load_project
+
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets/sources.yaml").write_text(FLOW)
+    (tmp_path / "sheets/US.yaml").write_text("scope: US\nname: United States\nclaims: []\n")
+    project = load_project(tmp_path)
+    found = verify.Verification([verify.Finding(s, "US/x", "", "ok")
+                                 for s in ("leg-act", "news-story")])
+    today = dt.date(2026, 3, 1)
+    assert verify.update_accessed(project, found, today) == ["leg-act", "news-story"]
+    text = (tmp_path / "sheets/sources.yaml").read_text()
+    assert text == FLOW.replace("accessed: 2026-01-10,", "accessed: 2026-03-01,").replace(
+        'accessed: "2026-01-10"', 'accessed: "2026-03-01"')
+
+
+def test_an_edit_that_would_change_other_data_is_not_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from handouts.loader import load_project
+
+    (tmp_path / "sheets").mkdir()
+    (tmp_path / "sheets/sources.yaml").write_text(FLOW)
+    (tmp_path / "sheets/US.yaml").write_text("scope: US\nname: United States\nclaims: []\n")
+    project = load_project(tmp_path)
+    # An editor that eats the comma after the value (the old line-regex edit did).
+    monkeypatch.setattr(verify, "set_accessed", lambda text, _id, today: text.replace(
+        "accessed: 2026-01-10, kind", "accessed: 2026-03-01 kind"))
+    found = verify.Verification([verify.Finding("leg-act", "US/x", "", "ok")])
+    assert verify.update_accessed(project, found, dt.date(2026, 3, 1)) == []
+    assert (tmp_path / "sheets/sources.yaml").read_text() == FLOW

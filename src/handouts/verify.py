@@ -29,10 +29,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import __version__
 from .errors import shown
 from .fonts import visible_text
-from .loader import Project
+from .loader import Project, read_content
 from .output import write_atomic
 from .urls import url_problem
 
@@ -321,22 +323,87 @@ def write_report(verification: Verification, path: Path) -> None:
 
 
 def update_accessed(project: Project, verification: Verification, today: dt.date) -> list[str]:
-    """Set ``accessed`` to today for sources whose every citation was found; edit only that
-    line of the YAML, so comments, order and formatting stay exactly as the maintainers wrote."""
+    """Set ``accessed`` to today for sources whose every citation was found.
+
+    Only the characters of that one value change (located through the YAML node tree, so a
+    flow-style ``{id: x, accessed: 2026-01-10, kind: news}`` keeps its commas), and the new
+    text must parse to exactly the old data but for that field, or nothing is written."""
     results: dict[str, set[str]] = {}
     for finding in verification.findings:
         results.setdefault(finding.source, set()).add(finding.result)
     updated = []
+    by_file: dict[str, list[str]] = {}
     for source_id, found in sorted(results.items()):
-        source = project.sources[source_id]
-        if not found <= {"ok", "redirected"} or "accessed" not in source._field_lines:
+        source = project.sources.get(source_id)
+        if source is None or not found <= {"ok", "redirected"} or source.accessed is None:
             continue
-        path = project.root / source.path
-        lines = path.read_text(encoding="utf-8").split("\n")
-        index = source.line_of("accessed") - 1
-        new = re.sub(r"(accessed:\s*)\S+", rf"\g<1>{today.isoformat()}", lines[index], count=1)
-        if new != lines[index]:
-            lines[index] = new
-            write_atomic(path, "\n".join(lines).encode("utf-8"))
-            updated.append(source_id)
+        if source.accessed != today:
+            by_file.setdefault(source.path, []).append(source_id)
+    for relpath, source_ids in by_file.items():
+        path = project.root / relpath
+        try:
+            text = read_content(path, project.root).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        new = text
+        done = []
+        for source_id in source_ids:
+            edited = set_accessed(new, source_id, today)
+            if edited is not None:
+                new = edited
+                done.append(source_id)
+        if done and _same_but_accessed(text, new, set(done), today):
+            write_atomic(path, new.encode("utf-8"))
+            updated += done
     return updated
+
+
+def _accessed_node(text: str, source_id: str) -> yaml.ScalarNode | None:
+    """The value node of ``accessed`` in the source ``source_id`` of a registry file."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    sources = next((v for k, v in root.value if k.value == "sources"), None)
+    if not isinstance(sources, yaml.SequenceNode):
+        return None
+    for item in sources.value:
+        if not isinstance(item, yaml.MappingNode):
+            continue
+        fields = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+        ident = fields.get("id")
+        if isinstance(ident, yaml.ScalarNode) and ident.value == source_id:
+            node = fields.get("accessed")
+            return node if isinstance(node, yaml.ScalarNode) else None
+    return None
+
+
+def set_accessed(text: str, source_id: str, today: dt.date) -> str | None:
+    """``text`` with only the ``accessed`` value of ``source_id`` replaced (its quoting
+    kept), or None when there is no such plain value to replace."""
+    node = _accessed_node(text, source_id)
+    if node is None:
+        return None
+    start, end = node.start_mark.index, node.end_mark.index
+    quote = text[start] if node.style in ("'", '"') else ""
+    return text[:start] + f"{quote}{today.isoformat()}{quote}" + text[end:]
+
+
+def _same_but_accessed(old: str, new: str, source_ids: set[str], today: dt.date) -> bool:
+    """Whether ``new`` parses to ``old``'s data with only those sources' ``accessed`` set."""
+    try:
+        before = yaml.safe_load(old)
+        after = yaml.safe_load(new)
+    except yaml.YAMLError:
+        return False
+    try:
+        for item in before["sources"]:
+            if isinstance(item, dict) and item.get("id") in source_ids:
+                # A quoted date stays text: what we compare is YAML's data, not ours.
+                quoted = isinstance(item.get("accessed"), str)
+                item["accessed"] = today.isoformat() if quoted else today
+    except (TypeError, KeyError):
+        return False
+    return bool(before == after)
