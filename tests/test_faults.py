@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,3 +117,139 @@ def test_j_is_capped_at_the_cpu_count() -> None:
 
     assert worker_count(1000, 850) == (os.cpu_count() or 1)
     assert worker_count(1000, 1) == 1 and worker_count(1, 850) == 1
+
+
+# --- Every write inside build/ ---------------------------------------------------------------
+
+def _build(cli: Cli, project: Path, *extra: str) -> tuple[int, str, str]:
+    return cli("build", "--state", "CO", "--lang", "en", "-j", "1", "--root", str(project),
+               "--today", TODAY.isoformat(), *extra)
+
+
+def test_a_state_folder_linked_out_of_build_is_refused(project: Path, cli: Cli,
+                                                       tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "build").mkdir()
+    (project / "build/CO").symlink_to(outside)
+    code, _out, err = _build(cli, project)
+    assert code == 1 and "refusing to write" in err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_preview_folder_linked_out_of_build_is_refused(project: Path, cli: Cli,
+                                                         tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / "build/CO").mkdir(parents=True)
+    (project / "build/CO/preview").symlink_to(outside)
+    code, _out, err = _build(cli, project, "--png")
+    assert code == 1 and "refusing to write there" in err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_cache_linked_out_of_build_is_neither_read_nor_written(project: Path, cli: Cli,
+                                                                  tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "last-build.json").write_text("{}")
+    (project / "build").mkdir()
+    (project / "build/.cache").symlink_to(outside)
+    code, _out, err = _build(cli, project)
+    # The cache is only a saving: refused, it costs time; the PDF itself is written.
+    assert code in (0, 1)
+    assert sorted(p.name for p in outside.iterdir()) == ["last-build.json"]
+    assert (outside / "last-build.json").read_text() == "{}"
+
+
+def test_a_record_linked_to_a_device_is_not_read(project: Path, cli: Cli) -> None:
+    assert _build(cli, project)[0] == 0
+    pdf = project / "build/CO/CO-en-letter.pdf"
+    pdf.unlink()
+    pdf.symlink_to("/dev/zero")  # is_fresh would hash it forever
+    code, _out, err = _build(cli, project)  # refused at once, nothing read through the link
+    assert code == 1 and "build/CO/CO-en-letter.pdf: refusing to write outside build/" in err
+
+
+# --- kill -9 at several points: no worker left, no partial PDF, site or catalog -------------
+
+def _processes_mentioning(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _gone(marker: str, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _processes_mentioning(marker):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _kill_at(command: list[str], delay: float) -> None:
+    """Start ``command`` and SIGKILL (``Popen.kill``) only that process, not its group,
+    after ``delay``: its workers must notice by themselves."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+
+
+def _all_intact(project: Path) -> None:
+    from pypdf import PdfReader
+
+    from handouts.catalogs import validate_po
+
+    for pdf in (project / "build").rglob("*.pdf"):
+        assert 1 <= len(PdfReader(pdf).pages) <= 2, pdf
+    for catalog in project.glob("translations/**/*.po*"):
+        validate_po(catalog.read_bytes())
+    site = project / "build/site"
+    if site.exists():
+        assert (site / "index.html").is_file()
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+def test_kill_9_of_build_update_and_site_leaves_nothing_partial(project: Path) -> None:
+    base = [sys.executable, "-m", "handouts"]
+    marker = str(project)
+    build = [*base, "build", "--all", "--lang", "en", "--lang", "es", "-j", "2", "--force",
+             "--root", marker, "--today", TODAY.isoformat()]
+    translated = {p: p.read_text().count('msgstr "ES: ') for p in
+                  project.glob("translations/es/LC_MESSAGES/*.po")}
+    for delay in (1.2, 2.5, 4.0):
+        _kill_at(build, delay)
+        # Workers end with their build (PR_SET_PDEATHSIG): none is left rendering.
+        assert _gone(marker), f"workers left running after a kill at {delay} s"
+        _all_intact(project)
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("A 2021 law", "A 2021 state law"))
+    update = [*base, "catalog", "update", "--root", marker]
+    for delay in (0.6, 1.0, 1.5):
+        _kill_at(update, delay)
+        assert _gone(marker)
+        _all_intact(project)
+        for path, count in translated.items():
+            assert path.read_text().count('"ES: ') >= count, "a translation was lost"
+    site = [*base, "site", "--lang", "en", "-j", "2", "--root", marker, "--today",
+            TODAY.isoformat()]
+    subprocess.run(site, capture_output=True, check=False)
+    for delay in (1.5, 3.0):
+        _kill_at(site, delay)
+        assert _gone(marker)
+        _all_intact(project)
+        assert (project / "build/site/index.html").is_file()
+    # And the next run of each finishes cleanly.
+    assert subprocess.run([*update], capture_output=True).returncode == 0
+    assert subprocess.run(site, capture_output=True).returncode == 0
+    _all_intact(project)
+    assert not list((project / "build").glob(".site-*"))

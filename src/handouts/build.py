@@ -41,7 +41,7 @@ from .fitting import Tried, first_step, next_step
 from .fonts import family_files, uncovered_characters, visible_text
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
-from .output import write_atomic
+from .output import ensure_inside, write_atomic
 from .pdf import lay_out, pages_used, write_document
 from .render import FIT_STEPS, MAX_PAGES, render_html
 
@@ -324,7 +324,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 _remove_stale(root, outcome)
             else:
                 outcome.pages, outcome.fit = result.pages, result.fit
-                write_atomic(outcome.path, result.data)
+                write_atomic(outcome.path, result.data, root / BUILD_DIR)
                 record(root, outcome.target.relpath(), keys[outcome.target], result.data,
                        result.fit, result.pages)
                 written.append(outcome)
@@ -362,7 +362,9 @@ def _unchanged_since_load(checked: Checked, files: dict[str, str], root: Path) -
 def _remove_stale(root: Path, outcome: Outcome) -> None:
     """A blocked handout's older copy goes: nobody may print yesterday's facts as today's."""
     forget(root, outcome.target.relpath())
-    if outcome.path.exists():
+    if outcome.path.exists() or outcome.path.is_symlink():
+        # Through a link out of build/, the file is not ours to remove: the link is.
+        ensure_inside(outcome.path.parent, root / BUILD_DIR)
         outcome.path.unlink()
         outcome.removed_stale = True
 
@@ -397,7 +399,7 @@ def write_previews(root: Path, target: Target, dpi: int = 80) -> list[Path]:
     if shutil.which("pdftoppm") is None:
         raise BuildError("previews need pdftoppm (apt-get install poppler-utils)")
     prefix = root / target.preview_prefix()
-    prefix.parent.mkdir(parents=True, exist_ok=True)
+    ensure_inside(prefix.parent, root / BUILD_DIR)  # pdftoppm would follow a link anywhere
     for old in prefix.parent.glob(f"{prefix.name}-*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(root / target.relpath()),

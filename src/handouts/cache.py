@@ -100,6 +100,16 @@ class OutputKeys:
         return self._texts[(state, lang)]
 
 
+#: Larger than any handout or record; a link to /dev/zero in build/ must not be read forever.
+KEPT_LIMIT = 64_000_000
+
+
+def _read_kept(root: Path, path: Path) -> bytes:
+    """A file under build/, read only if it is a regular file there (not through a link out
+    of build/)."""
+    return read_content(path, root / "build", KEPT_LIMIT)
+
+
 def _record_path(root: Path, relpath: str) -> Path:
     return root / CACHE_DIR / (relpath.replace("/", "__") + ".json")
 
@@ -118,7 +128,7 @@ class Record:
 
 def read_record(root: Path, relpath: str) -> Record | None:
     try:
-        saved = json.loads(_record_path(root, relpath).read_text())
+        saved = json.loads(_read_kept(root, _record_path(root, relpath)))
         fit, pages = saved.get("fit"), saved.get("pages")
         return Record(str(saved["key"]), str(saved["sha256"]),
                       fit if isinstance(fit, int) else None,
@@ -133,7 +143,7 @@ def is_fresh(root: Path, relpath: str, key: str, saved: Record | None) -> bool:
     if saved is None or saved.key != key:
         return False
     try:
-        return saved.sha256 == hashlib.sha256((root / relpath).read_bytes()).hexdigest()
+        return saved.sha256 == hashlib.sha256(_read_kept(root, root / relpath)).hexdigest()
     except OSError:
         return False
 
@@ -141,11 +151,18 @@ def is_fresh(root: Path, relpath: str, key: str, saved: Record | None) -> bool:
 def record(root: Path, relpath: str, key: str, data: bytes, fit: int = 0, pages: int = 0) -> None:
     payload = {"key": key, "sha256": hashlib.sha256(data).hexdigest(), "fit": fit,
                "pages": pages}
-    write_atomic(_record_path(root, relpath), json.dumps(payload).encode())
+    write_atomic(_record_path(root, relpath), json.dumps(payload).encode(), root / "build")
 
 
 def forget(root: Path, relpath: str) -> None:
-    _record_path(root, relpath).unlink(missing_ok=True)
+    _remove_kept(root, _record_path(root, relpath))
+
+
+def _remove_kept(root: Path, path: Path) -> None:
+    """Remove a file of build/.cache, never one reached through a link out of build/."""
+    with suppress(OSError):
+        if path.parent.resolve().is_relative_to((root / "build").resolve()):
+            path.unlink(missing_ok=True)
 
 
 def file_digests(root: Path) -> dict[str, str]:
@@ -201,13 +218,14 @@ def save_manifest(root: Path, digest: str, problems: list[dict[str, object]],
     for output in outputs:
         output["stamp"] = _stamp(root / str(output["path"]))
     payload = {"digest": digest, "problems": problems, "outputs": outputs}
-    write_atomic(root / MANIFEST, json.dumps(payload, ensure_ascii=False).encode())
+    write_atomic(root / MANIFEST, json.dumps(payload, ensure_ascii=False).encode(),
+                 root / "build")
 
 
 def load_manifest(root: Path, digest: str) -> dict[str, list[dict[str, Any]]] | None:
     """The last clean build's record if it had this digest and its outputs are untouched."""
     try:
-        saved = json.loads((root / MANIFEST).read_text())
+        saved = json.loads(_read_kept(root, root / MANIFEST))
         if saved["digest"] != digest:
             return None
         for output in saved["outputs"]:
@@ -220,5 +238,4 @@ def load_manifest(root: Path, digest: str) -> dict[str, list[dict[str, Any]]] | 
 
 def drop_manifest(root: Path) -> None:
     # Nothing recorded, or no build folder yet: nothing to drop.
-    with suppress(FileNotFoundError, NotADirectoryError):
-        (root / MANIFEST).unlink()
+    _remove_kept(root, root / MANIFEST)

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .loader import read_content
 from .output import write_atomic
 
 CACHE_DIR = "build/.cache"
@@ -43,7 +44,8 @@ def load(root: Path, name: str, key: str) -> Any:
     """The value kept as ``name`` under ``key``, or None (nothing kept, another key, damaged).
     The caller still validates its shape: a hand-edited file must not crash a check."""
     try:
-        saved = json.loads((root / CACHE_DIR / name).read_text(encoding="utf-8"))
+        # Read like content: a link out of build/ or a FIFO here is ignored, not followed.
+        saved = json.loads(read_content(root / CACHE_DIR / name, root / "build", 64_000_000))
     except (OSError, ValueError):
         return None
     if not isinstance(saved, dict) or saved.get("key") != key:
@@ -54,4 +56,5 @@ def load(root: Path, name: str, key: str) -> Any:
 def save(root: Path, name: str, key: str, value: Any) -> None:
     with suppress(OSError):
         write_atomic(root / CACHE_DIR / name,
-                     json.dumps({"key": key, "value": value}, ensure_ascii=False).encode())
+                     json.dumps({"key": key, "value": value}, ensure_ascii=False).encode(),
+                     root / "build")
