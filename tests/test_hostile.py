@@ -162,3 +162,85 @@ def test_deep_nesting_is_a_located_error(project: Path, cli: Cli) -> None:
     (project / "sheets/CO.yaml").write_text("a: " + "[" * 1200 + "]" * 1200 + "\n")
     code, text = _check_err(cli, project)
     assert code == 1 and "sheets/CO.yaml:1: error[file-too-large]: nested deeper" in text
+
+
+# --- Output that cannot lie to a terminal or a CI log -----------------------------------------
+
+
+def test_values_in_messages_are_escaped(project: Path, cli: Cli) -> None:
+    sources = project / "sheets/sources.yaml"
+    sources.write_text(sources.read_text().replace(
+        "url: https://news.example.org/story",
+        'url: "http://x/\\e[2J\\nsheets/CO.yaml:1: error[forged]: fake"'))
+    code, text = _check_err(cli, project)
+    assert code == 1
+    assert "\x1b" not in text and "error[forged]" in text
+    assert not any(line.startswith("sheets/CO.yaml:1: error[forged]")
+                   for line in text.splitlines())
+    assert "\\x1b[2J\\x0asheets/CO.yaml:1" in text
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "-1", "1e9", "99999999999999999999", "now"])
+def test_a_bad_source_date_epoch_is_one_line(project: Path, cli: Cli, value: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    code, _out, err = cli("build", "--state", "CO", "--lang", "en", "-j", "1", "--root",
+                          str(project), "--today", TODAY.isoformat())
+    assert code == 1 and err.startswith("error: SOURCE_DATE_EPOCH=")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_catalog_and_schema_commands_on_a_read_only_folder(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("A 2021 law", "A 2021 state law"))
+    folder = project / "translations/es/LC_MESSAGES"
+    folder.chmod(0o555)
+    try:
+        code, _out, err = cli("catalog", "update", "--lang", "es", "--root", str(project))
+        assert code == 1 and err.startswith("error: cannot write")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_catalog_commands_on_a_full_disk(project: Path, cli: Cli,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "translations/x.po")
+
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace("A 2021 law", "A 2021 state law"))
+    for module in ("catalogs", "schemas"):
+        monkeypatch.setattr(f"handouts.{module}.write_atomic", full)
+    before = po_path_bytes(project)
+    for args in (("catalog", "update"), ("catalog", "extract"), ("schema",)):
+        (project / "schemas").mkdir(exist_ok=True)
+        for stale in (project / "schemas").glob("*.json"):
+            stale.unlink()
+        code, _out, err = cli(*args, "--root", str(project))
+        assert code == 1 and "error: cannot write translations/x.po: No space left" in err, args
+    assert po_path_bytes(project) == before
+
+
+def po_path_bytes(project: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in project.glob("translations/**/*.po*")}
+
+
+def test_verify_sources_never_reads_local_files_from_content(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from handouts import verify
+
+    # No network in tests: every name "resolves" to this machine, which is refused anyway.
+    monkeypatch.setattr(verify, "POLICY", verify.NetPolicy(resolver=lambda _h, _p: ["127.0.0.1"]))
+    # Even a sheet that somehow passed the check (here: not checked at all) cannot make
+    # verify-sources read a local file: the fetcher refuses every scheme but https.
+    sources = project / "sheets/sources.yaml"
+    sources.write_text(sources.read_text().replace(
+        "url: https://news.example.org/story", "url: file:///etc/passwd"))
+    code, out, err = cli("verify-sources", "--root", str(project), "--timeout", "1",
+                         "--state", "CO")
+    report = (project / "build/verify-sources.json").read_text()
+    assert "root:" not in report + out + err
+    assert "refused: must start with https://" in report and code == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -272,6 +273,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     """Check, then render what changed, then write. ``planned`` hears how many handouts will be
     rendered and ``progress`` each one as it is done (for a progress bar). ``replay=False``
     always loads and checks (the site needs the snapshot the outputs were made from)."""
+    _check_source_date_epoch()
     request = {"states": sorted(states) if states else None, "langs": list(langs),
                "papers": list(papers), "today": today.isoformat(), "print_shop": print_shop}
     files = file_digests(root)
@@ -345,6 +347,19 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
         except OSError as exc:
             raise _write_error(exc) from exc
     return built
+
+
+#: 9999-12-31T23:59:59Z, the last second a PDF date can hold.
+_LAST_EPOCH = 253402300799
+
+
+def _check_source_date_epoch() -> None:
+    """``SOURCE_DATE_EPOCH`` must be whole seconds in ASCII digits ("²" passes str.isdigit
+    and then breaks int(); 10**30 overflows the date)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and not (re.fullmatch(r"[0-9]{1,12}", value) and int(value) <= _LAST_EPOCH):
+        raise BuildError(f"SOURCE_DATE_EPOCH={shown(value, 40)!r} is not a time: give whole "
+                         "seconds since 1970-01-01 (digits 0-9), or unset it")
 
 
 def _unchanged_since_load(checked: Checked, files: dict[str, str], root: Path) -> bool:

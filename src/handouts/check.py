@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +26,26 @@ from .catalogs import (
 from .errors import Problem, shown
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
-from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
+from .models import (
+    MAX_CLAIMS,
+    MAX_QUOTE_CHARS,
+    MAX_TEXT_CHARS,
+    Citation,
+    Claim,
+    Contact,
+    Include,
+    Source,
+)
 from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .tokens import as_phone_number, forbidden_controls, phone_numbers
 from .urls import url_problem
+
+#: Caps that keep a name or a title on its line of the page (a 1,600-character state name ran
+#: off it), and the shortest quote that can support anything unless it is a whole sentence.
+MAX_NAME_CHARS = 60
+MAX_TITLE_CHARS = 300
+MAX_LOCATOR_CHARS = 200
+MIN_QUOTE_CHARS = 20
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
 RULES: dict[str, str] = {
@@ -77,6 +94,9 @@ RULES: dict[str, str] = {
     "contact-website-not-https": "a contact's website is not https",
     "too-many-claims": f"a sheet has more than {MAX_CLAIMS} claims",
     "text-too-long": f"a claim is over {MAX_TEXT_CHARS} characters",
+    "sheet-empty": "a state's handout would print no claim",
+    "duplicate-include": "a sheet includes the same federal claim twice",
+    "quote-too-short": f"a quote under {MIN_QUOTE_CHARS} characters that is not a whole sentence",
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
     "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
@@ -120,6 +140,7 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
         problems += _future_dates(source, today, scope=None)
     for state in project.state_codes():
         sheet = project.states[state]
+        problems += _sheet_rules(project, state)
         for entry in sheet.claims:
             if (isinstance(entry, Include)
                     and entry.include.removeprefix("US/") not in project.federal):
@@ -134,6 +155,45 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
         for claim in project.printed_claims(state):
             problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
     return problems
+
+
+def _sheet_rules(project: Project, state: str) -> Iterator[Problem]:
+    """What a sheet itself must be: some claim to print, each include once, a plain name."""
+    sheet = project.states[state]
+    if state in project.broken:
+        return
+    if not project.printed_claims(state):
+        yield Problem(sheet.path, sheet.line_of("claims"), "sheet-empty",
+                      f"{state}: the handout would print no claim; add claims or includes",
+                      state=state)
+    seen: dict[str, int] = {}
+    for entry in sheet.claims:
+        if isinstance(entry, Include):
+            if entry.include in seen:
+                yield Problem(entry.path, entry.line, "duplicate-include",
+                              f"{entry.include} is already included at line "
+                              f"{seen[entry.include]}; it would print twice", state=state)
+            else:
+                seen[entry.include] = entry.line
+    for problem in _controls(sheet.name, sheet.path, sheet.line_of("name"), f"{state} name"):
+        yield _scope(problem, state)
+    if len(sheet.name) > MAX_NAME_CHARS:
+        yield Problem(sheet.path, sheet.line_of("name"), "text-too-long",
+                      f"{state}: name is {len(sheet.name)} characters (limit {MAX_NAME_CHARS})",
+                      state=state)
+
+
+def _too_long(node: Source | Contact | Citation, field: str, limit: int,
+              label: str) -> Iterator[Problem]:
+    value = getattr(node, field) or ""
+    if len(value) > limit:
+        yield Problem(node.path, node.line_of(field), "text-too-long",
+                      f"{label}: {field} is {len(value)} characters (limit {limit})")
+
+
+def _whole_sentence(quote: str) -> bool:
+    """A short quote may stand if it is a whole sentence ("Records are confidential.")."""
+    return bool(re.fullmatch(r"[\"'\u201c(]?[A-Z0-9].*\s.*[.!?][\"'\u201d)]?", quote))
 
 
 def _scope(problem: Problem, state: str) -> Problem:
@@ -172,6 +232,17 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         if not citation.locator:
             yield Problem(citation.path, citation.line, "citation-no-locator",
                           f"{claim.key}: citation of {citation.source!r} has no locator")
+        elif len(re.findall(r"\w", citation.locator)) < 2:
+            yield Problem(citation.path, citation.line_of("locator"), "citation-no-locator",
+                          f"{claim.key}: locator {shown(citation.locator, 40)!r} names no "
+                          "place (a section, page or paragraph)")
+        yield from _too_long(citation, "locator", MAX_LOCATOR_CHARS, claim.key)
+        if citation.quote and len(citation.quote) < MIN_QUOTE_CHARS and not _whole_sentence(
+                citation.quote):
+            yield Problem(citation.path, citation.line_of("quote"), "quote-too-short",
+                          f"{claim.key}: quote {shown(citation.quote, 40)!r} is under "
+                          f"{MIN_QUOTE_CHARS} characters and not a whole sentence; quote "
+                          "the words that support the claim")
         if not citation.quote:
             yield Problem(citation.path, citation.line, "citation-no-quote",
                           f"{claim.key}: citation of {citation.source!r} has no quote")
@@ -191,6 +262,7 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
                       else "contact-website-not-https",
                       f"{claim.key}: website {reason} ({shown(contact.website, 80)})")
     if contact is not None:
+        yield from _too_long(contact, "organization", MAX_NAME_CHARS * 2, claim.key)
         for name in ("organization", "phone", "website"):
             yield from _controls(getattr(contact, name) or "", contact.path,
                                  contact.line_of(name), claim.key)
@@ -220,6 +292,9 @@ def _source_rules(source: Source) -> Iterator[Problem]:
     for name in ("title", "publisher", "url"):
         yield from _controls(getattr(source, name), source.path, source.line_of(name),
                              f"source {source.id!r}")
+    label = f"source {source.id!r}"
+    yield from _too_long(source, "title", MAX_TITLE_CHARS, label)
+    yield from _too_long(source, "publisher", MAX_NAME_CHARS * 2, label)
     missing = [name for name in ("title", "publisher", "url", "accessed")
                if not getattr(source, name)]
     if missing:
@@ -279,11 +354,26 @@ def _duplicate_ids(project: Project) -> Iterator[Problem]:
 
 def _settings_rules(project: Project) -> Iterator[Problem]:
     url = project.settings.sources_url
-    if url is not None and not (url.startswith("https://") and "{state}" in url
-                                and set(re.findall(r"{(\w*)}", url)) <= {"state", "lang"}):
+    if url is not None and not _valid_sources_url(url):
         yield Problem(project.settings.path, project.settings.line_of("sources_url"),
-                      "settings-invalid", f"sources_url {url!r} must be https and use {{state}} "
-                      "(and optionally {lang})")
+                      "settings-invalid", f"sources_url {shown(url, 80)!r} must be an https "
+                      "address using {state} (and optionally {lang}), nothing else in braces")
+
+
+def _valid_sources_url(url: str) -> bool:
+    """Only ``{state}`` and ``{lang}`` as bare fields: the renderer calls ``str.format`` on
+    it, and ``{state.__class__}`` would print Python's insides under every QR code."""
+    try:
+        fields = [(name, spec, conversion) for _text, name, spec, conversion
+                  in string.Formatter().parse(url) if name is not None]
+    except ValueError:  # a stray { or }
+        return False
+    if not all(name in ("state", "lang") and not spec and conversion is None
+               for name, spec, conversion in fields):
+        return False
+    if "state" not in {name for name, _spec, _conversion in fields}:
+        return False
+    return url_problem(url.format(state="CO", lang="es")) is None
 
 
 def _unused_sources(project: Project) -> Iterator[Problem]:

@@ -121,6 +121,13 @@ def _fail(exc: SheetsError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _write_failed(exc: OSError) -> typer.Exit:
+    """A write refused by the system (read-only folder, full disk): one line, exit 1."""
+    where = f" {shown(exc.filename)}" if exc.filename else ""
+    typer.echo(f"error: cannot write{where}: {shown(exc.strerror or exc)}", err=True)
+    return typer.Exit(1)
+
+
 @app.command()
 def check(
     state: StateOpt = None,
@@ -323,10 +330,17 @@ def verify_sources_command(
         typer.echo(text, err=finding.result in ("quote-not-found", "unreachable"))
         if finding.closest:
             typer.echo(f"    closest: {shown(finding.closest)}", err=True)
-    write_report(result, root / report)
+    try:
+        write_report(result, root / report)
+    except OSError as exc:
+        raise _write_failed(exc) from exc
     typer.echo(f"report: {report}")
     if update:
-        for source_id in update_accessed(project, result, _today(today)):
+        try:
+            updated = update_accessed(project, result, _today(today))
+        except OSError as exc:
+            raise _write_failed(exc) from exc
+        for source_id in updated:
             typer.echo(f"accessed updated: {source_id}")
     raise typer.Exit(1 if result.failed else 0)
 
@@ -345,7 +359,11 @@ def schema(
         for path in stale:
             typer.echo(f"{path.relative_to(root)}: out of date; run `sheets schema`")
         raise typer.Exit(1 if stale else 0)
-    for path in write_schemas(root):
+    try:
+        written = write_schemas(root)
+    except OSError as exc:
+        raise _write_failed(exc) from exc
+    for path in written:
         typer.echo(f"wrote {path.relative_to(root)}")
 
 
@@ -385,7 +403,10 @@ def catalog_extract(
         current = pot_is_current(root, template)
         typer.echo(f"{path.relative_to(root)}: {'up to date' if current else 'OUT OF DATE'}")
         raise typer.Exit(0 if current else 1)
-    write_catalog(path, template)
+    try:
+        write_catalog(path, template)
+    except OSError as exc:
+        raise _write_failed(exc) from exc
     typer.echo(f"wrote {path.relative_to(root)} ({len(template)} messages)")
 
 
@@ -405,6 +426,8 @@ def catalog_init(
         path = init_catalog(root, code, extract_messages(load_project(root)))
     except SheetsError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        raise _write_failed(exc) from exc
     typer.echo(f"created {path.relative_to(root)}")
 
 
@@ -442,6 +465,8 @@ def catalog_update(
         changed = update_catalogs(root, template, langs)
     except SheetsError as exc:
         raise _fail(exc) from exc
+    except OSError as exc:
+        raise _write_failed(exc) from exc
     for path in changed:
         typer.echo(f"updated {path.relative_to(root)}")
     if not changed:
@@ -463,9 +488,7 @@ def catalog_lock(
     except SheetsError as exc:
         raise _fail(exc) from exc
     except OSError as exc:
-        typer.echo(f"error: cannot write translations/locked.json: {exc.strerror or exc}",
-                   err=True)
-        raise typer.Exit(1) from exc
+        raise _write_failed(exc) from exc
     typer.echo(f"recorded: {', '.join(changed)}" if changed else "nothing to record")
 
 

@@ -31,6 +31,8 @@ MAX_QUOTE_CHARS = 400
 #: Caps that keep a hostile sheet from making a build run for minutes (a handout is 2 pages).
 MAX_TEXT_CHARS = 1200
 MAX_CLAIMS = 60
+#: A fact is re-checked at least every five years, whatever a claim asks.
+MAX_RECHECK_DAYS = 1826
 
 
 class Node(BaseModel):
@@ -91,7 +93,8 @@ class Claim(Node):
         False, description="Litigation or agency action: re-checked every 90 days, not 365."
     )
     recheck_days: int | None = Field(
-        None, gt=0, description="Overrides the re-check interval for this claim."
+        None, gt=0, le=MAX_RECHECK_DAYS,
+        description="Overrides the re-check interval for this claim (at most 5 years)."
     )
     citations: list[Citation] = Field(default_factory=list, description="What supports it.")
     contact: Contact | None = Field(None, description="For help entries: who to contact.")
@@ -115,7 +118,10 @@ class Claim(Node):
 
     @property
     def due(self) -> dt.date:
-        return self.checked + dt.timedelta(days=self.recheck_interval)
+        try:
+            return self.checked + dt.timedelta(days=self.recheck_interval)
+        except OverflowError:  # checked in the year 9999: the date-in-future rule says so
+            return dt.date.max
 
 
 class Include(Node):
