@@ -117,7 +117,7 @@ def _progress_bar(disabled: bool) -> Iterator[tuple[Callable[[int], None],
 
 
 def _fail(exc: SheetsError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {shown(exc, 2000)}", err=True)
     return typer.Exit(1)
 
 
