@@ -175,14 +175,14 @@ def test_removed_then_restored_claim_gets_its_translations_back(project: Path, c
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     for lang in TRANSLATED:
         catalog = read_catalog(po_path(project, lang), project, lang)
-        assert catalog.get("To report immigration enforcement activity, call the hotline at "
-                           "1-800-555-0100.", context="CO/hotline") is None
+        assert catalog.get("To report what you see, call the hotline at 1-800-555-0100.",
+                           context="CO/hotline") is None
     sheet.write_text(original)
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     for lang in TRANSLATED:
         catalog = read_catalog(po_path(project, lang), project, lang)
-        back = catalog.get("To report immigration enforcement activity, call the hotline at "
-                           "1-800-555-0100.", context="CO/hotline")
+        back = catalog.get("To report what you see, call the hotline at 1-800-555-0100.",
+                           context="CO/hotline")
         assert back is not None and not back.fuzzy, lang
         assert back.string.startswith(f"{lang.upper()}: To report"), lang
         assert not catalog.obsolete

@@ -23,9 +23,20 @@ from .catalogs import (
 from .errors import Problem
 from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
-from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
+from .models import (
+    MAX_CLAIMS,
+    MAX_KEY_POINTS,
+    MAX_QUOTE_CHARS,
+    MAX_TEXT_CHARS,
+    MIN_KEY_POINTS,
+    Claim,
+    Include,
+    Source,
+    StateFile,
+)
 from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
-from .tokens import forbidden_controls
+from .readability import MAX_CLAIM_GRADE, MAX_HANDOUT_GRADE, combined_grade, grade
+from .tokens import forbidden_controls, missing_numbers
 
 #: Rule ids with a one-line description, listed by ``sheets check --list-rules``.
 RULES: dict[str, str] = {
@@ -69,6 +80,17 @@ RULES: dict[str, str] = {
     "contact-website-not-https": "a contact's website is not https",
     "too-many-claims": f"a sheet has more than {MAX_CLAIMS} claims",
     "text-too-long": f"a claim is over {MAX_TEXT_CHARS} characters",
+    "key-points-count": f"a sheet prints fewer than {MIN_KEY_POINTS} or more than "
+                        f"{MAX_KEY_POINTS} key points",
+    "help-missing": "a sheet has no get-help contact that prints a phone number or a website",
+    "claim-number-unquoted": "a number, phone, year, date or amount in a claim's text (or its "
+                             "contact's hours) appears in none of its quotes",
+    "claim-open": "a claim has an open question (open:); it never prints",
+    "claim-reading-level": f"a claim's English is above Flesch-Kincaid grade "
+                           f"{MAX_CLAIM_GRADE:g} (warning)",
+    "reading-level": f"a handout's English averages above Flesch-Kincaid grade "
+                     f"{MAX_HANDOUT_GRADE:g}",
+    "source-title-placeholder": "a source's title is a bracketed placeholder, not a real title",
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
     "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
@@ -125,7 +147,64 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
             continue
         for claim in project.printed_claims(state):
             problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
+        problems += [_scope(p, state) for p in _open_claims(sheet, project)]
+        if state not in project.broken:
+            problems += [_scope(p, state)
+                         for p in _sheet_rules(sheet, project.printed_claims(state))]
     return problems
+
+
+def _open_claims(sheet: StateFile, project: Project) -> Iterator[Problem]:
+    for entry in sheet.claims:
+        claim = (project.federal.get(entry.include.removeprefix("US/"))
+                 if isinstance(entry, Include) else entry)
+        if claim is not None and claim.open is not None:
+            yield Problem(claim.path, claim.line_of("open"), "claim-open",
+                          f"{claim.key}: open question ({claim.open}); a claim with an open "
+                          "question never prints: resolve it and remove `open:`, or remove the "
+                          "claim from the sheet")
+
+
+def _sheet_rules(sheet: StateFile, claims: list[Claim]) -> Iterator[Problem]:
+    """What every handout needs: its key points, a way to get help, plain English."""
+    line = sheet.line_of("claims")
+    key_points = sum(claim.section == "key-points" for claim in claims)
+    if not MIN_KEY_POINTS <= key_points <= MAX_KEY_POINTS:
+        yield Problem(sheet.path, line, "key-points-count",
+                      f"{sheet.state}: {key_points} key points print; page 1 needs "
+                      f"{MIN_KEY_POINTS} to {MAX_KEY_POINTS} (section: key-points), each one "
+                      "short sentence a family can act on")
+    if not any(claim.section == "get-help" and claim.contact is not None
+               and (claim.contact.phone or claim.contact.website) for claim in claims):
+        yield Problem(sheet.path, line, "help-missing",
+                      f"{sheet.state}: no help to print; add a get-help claim whose contact "
+                      "gives a phone number or a website (with a quote that holds it)")
+    average = combined_grade(claim.text for claim in claims)
+    if claims and average > MAX_HANDOUT_GRADE:
+        yield Problem(sheet.path, line, "reading-level",
+                      f"{sheet.state}: the printed English reads at Flesch-Kincaid grade "
+                      f"{average:.1f} (limit {MAX_HANDOUT_GRADE:g}); shorten sentences and use "
+                      "common words, starting with the claims graded highest")
+
+
+@dataclass(frozen=True)
+class ReadingLevel:
+    """A handout's Flesch-Kincaid grade (its printed English together) and each claim's."""
+
+    state: str
+    grade: float
+    claims: dict[str, float]
+
+
+def reading_levels(project: Project) -> list[ReadingLevel]:
+    levels = []
+    for state in project.state_codes():
+        if state in project.broken:
+            continue
+        claims = project.printed_claims(state)
+        levels.append(ReadingLevel(state, combined_grade(c.text for c in claims),
+                                   {c.key: grade(c.text) for c in claims}))
+    return levels
 
 
 def _scope(problem: Problem, state: str) -> Problem:
@@ -153,6 +232,13 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         yield Problem(claim.path, claim.line_of("text"), "text-too-long",
                       f"{claim.key}: {len(claim.text)} characters (limit {MAX_TEXT_CHARS})")
     yield from _controls(claim.text, claim.path, claim.line_of("text"), claim.key)
+    yield from _number_rules(claim)
+    level = grade(claim.text)
+    if level > MAX_CLAIM_GRADE:
+        yield Problem(claim.path, claim.line_of("text"), "claim-reading-level",
+                      f"{claim.key}: reads at Flesch-Kincaid grade {level:.1f} (aim for 8 or "
+                      "below): shorter sentences, common words, the answer first",
+                      severity="warning")
     for citation in claim.citations:
         yield from _controls(citation.quote, citation.path, citation.line_of("quote"), claim.key)
         source = project.sources.get(citation.source)
@@ -176,7 +262,7 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         yield Problem(contact.path, contact.line_of("website"), "contact-website-not-https",
                       f"{claim.key}: website must start with https:// ({contact.website})")
     if contact is not None:
-        for name in ("organization", "phone", "website"):
+        for name in ("organization", "phone", "website", "hours", "languages"):
             yield from _controls(getattr(contact, name) or "", contact.path,
                                  contact.line_of(name), claim.key)
     if contact is not None and contact.phone and claim.citations:
@@ -184,6 +270,24 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         if not any(digits in _digits(c.quote) for c in claim.citations):
             yield Problem(contact.path, contact.line_of("phone"), "contact-phone-unquoted",
                           f"{claim.key}: phone {contact.phone} appears in none of the quotes")
+
+
+def _number_rules(claim: Claim) -> Iterator[Problem]:
+    """Every number printed in a claim must be one its sources give (or its contact's own)."""
+    quotes = [citation.quote for citation in claim.citations]
+    contact = claim.contact
+    own = [contact.phone or "", contact.website or ""] if contact is not None else []
+    missing = missing_numbers(claim.text, quotes + own)
+    if missing and claim.citations:
+        yield Problem(claim.path, claim.line_of("text"), "claim-number-unquoted",
+                      f"{claim.key}: {', '.join(missing)} appear(s) in none of the quotes; "
+                      "copy the number from the source or quote the passage that holds it")
+    if contact is not None and contact.hours and claim.citations:
+        missing = missing_numbers(contact.hours, quotes)
+        if missing:
+            yield Problem(contact.path, contact.line_of("hours"), "claim-number-unquoted",
+                          f"{claim.key}: hours {', '.join(missing)} appear(s) in none of the "
+                          "quotes")
 
 
 def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
@@ -199,14 +303,20 @@ def _digits(text: str) -> str:
 
 
 def _source_rules(source: Source) -> Iterator[Problem]:
-    for name in ("title", "publisher", "url"):
-        yield from _controls(getattr(source, name), source.path, source.line_of(name),
+    for name in ("title", "short_title", "publisher", "url"):
+        yield from _controls(getattr(source, name) or "", source.path, source.line_of(name),
                              f"source {source.id!r}")
     missing = [name for name in ("title", "publisher", "url", "accessed")
                if not getattr(source, name)]
     if missing:
         yield Problem(source.path, source.line, "source-incomplete",
                       f"source {source.id!r} lacks {', '.join(missing)}")
+    for name in ("title", "short_title"):
+        value = (getattr(source, name) or "").strip()
+        if value.startswith("[") and value.endswith("]"):
+            yield Problem(source.path, source.line_of(name), "source-title-placeholder",
+                          f"source {source.id!r}: {name} {value!r} is a placeholder; give the "
+                          "title as the source publishes it")
     if source.url and not source.url.startswith("https://"):
         yield Problem(source.path, source.line_of("url"), "source-not-https",
                       f"source {source.id!r}: URL must start with https:// ({source.url})")

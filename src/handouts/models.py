@@ -37,6 +37,9 @@ MAX_QUOTE_CHARS = 400
 #: Caps that keep a hostile sheet from making a build run for minutes (a handout is 2 pages).
 MAX_TEXT_CHARS = 1200
 MAX_CLAIMS = 60
+#: Page 1's "What this means for you" box: enough to answer, few enough to read in ten seconds.
+MIN_KEY_POINTS = 3
+MAX_KEY_POINTS = 5
 
 
 class Node(BaseModel):

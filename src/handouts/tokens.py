@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 
 URL = r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -94,3 +95,35 @@ def forbidden_controls(text: str) -> list[str]:
     """Control characters (other than newline and tab) and bidi controls in ``text``."""
     # A regex, not a loop over characters: the check runs this over every string it loads.
     return list(dict.fromkeys(_FORBIDDEN.findall(text)))
+
+
+def _quoted_numbers(text: str) -> set[str]:
+    """Every number a source text holds, leading zeros dropped, plus its phone numbers' digits
+    (generous on purpose: a number inside a date, an id or a phone number still counts)."""
+    text = normalize_digits(text)
+    found = {_number_value(m).lstrip("0") or "0" for m in _NUMBER.findall(text)}
+    found |= {m.lstrip("0") or "0" for m in re.findall(r"\d+", text)}
+    return found
+
+
+def missing_numbers(text: str, quotes: Iterable[str]) -> list[str]:
+    """Numbers, phone numbers, years, dates and dollar amounts of ``text`` that none of
+    ``quotes`` holds, as written in ``text`` (the same token rules the translation QA uses)."""
+    quotes = list(quotes)
+    digits = [re.sub(r"\D", "", normalize_digits(q)) for q in quotes]
+    pool: set[str] = set().union(*(_quoted_numbers(q) for q in quotes)) if quotes else set()
+    missing: list[str] = []
+    normalized = normalize_digits(text)
+    for phone in re.findall(PHONE, normalized):
+        number = re.sub(r"\D", "", phone)
+        # A leading country code 1 may be written or not: 1-800-… and (800) … are one number.
+        local = number[1:] if len(number) == 11 and number.startswith("1") else number
+        if not any(local in d for d in digits):
+            missing.append(phone)
+    rest = re.sub(PHONE, " ", re.sub(URL, " ", re.sub(EMAIL, " ", normalized)))
+    rest = re.sub(IDENTIFIER, " ", rest)
+    for raw in _NUMBER.findall(rest):
+        value = _number_value(raw).lstrip("0") or "0"
+        if value not in pool:
+            missing.append(raw.strip())
+    return list(dict.fromkeys(missing))
