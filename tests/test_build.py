@@ -138,13 +138,14 @@ def test_fixture_builds_both_languages_and_a4(project: Path, cli: Cli) -> None:
 
 def test_unsourced_claim_blocks_check_and_build(project: Path, cli: Cli) -> None:
     sheet = project / "sheets/CO.yaml"
+    line = len(sheet.read_text().splitlines()) + 1
     sheet.write_text(sheet.read_text() + (
         "  - id: invented-law\n"
         "    section: state-law\n"
         "    text: >-\n"
         "      Colorado passed Senate Bill 216 in 2019.\n"
         "    checked: 2026-01-10\n"))
-    expected = "sheets/CO.yaml:29: error[claim-no-citation]: CO/invented-law"
+    expected = f"sheets/CO.yaml:{line}: error[claim-no-citation]: CO/invented-law"
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
     assert code == 1 and expected in err
     code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
@@ -263,7 +264,7 @@ def test_handout_over_two_pages_is_blocked(project: Path, cli: Cli) -> None:
     claims = "".join(
         f"  - id: long-{i}\n    section: state-law\n    text: {long_text}\n"
         "    checked: 2026-01-10\n    citations:\n      - source: leg-act\n"
-        "        locator: Bill Summary\n        quote: A state agency employee.\n"
+        "        locator: Bill Summary\n        quote: Since 2021, a state agency employee.\n"
         for i in range(12))
     sheet.write_text(sheet.read_text() + claims)
     code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
@@ -313,7 +314,7 @@ def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> 
                           capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
-    assert "Title:           AR: Your benefits data" in info
+    assert "AR: Colorado: your benefits information and immigration enforcement" in info
 
 
 def test_json_and_quiet_output(project: Path, cli: Cli) -> None:
