@@ -210,3 +210,18 @@ def closest_lines(path: Path, page_number: int) -> tuple[float, str]:
                         if gap < best:
                             best, where = gap, f"baselines {upper:.1f} / {lower:.1f} pt"
     return best, where
+
+
+def text_sizes(path: Path) -> list[tuple[str, float]]:
+    """Each run of text with the size it is set at on the page (points), as pypdf reads the
+    content stream (font size scaled by the text and page matrices)."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip():
+            scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0])
+            runs.append((text, round(size * scale, 2)))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return runs
