@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -296,7 +297,6 @@ def test_parallel_build_matches_serial(project: Path, cli: Cli) -> None:
 
 def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> None:
     import hashlib
-    import subprocess
     import sys
 
     def build() -> dict[str, str]:
@@ -329,3 +329,24 @@ def test_json_and_quiet_output(project: Path, cli: Cli) -> None:
     code, out, err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "-q",
                          "--root", str(project), "--today", TODAY.isoformat())
     assert code == 0 and out == "" and "0 written, 2 unchanged, 0 blocked" in err
+
+
+def test_help_box_pushed_off_page_one_at_every_step_still_prints(project: Path,
+                                                                  cli: Cli) -> None:
+    """Fitting wants the help box on page 1; when no type step gets it there, the sheet still
+    prints at the largest type that fits two pages (help on page 2 beats no sheet)."""
+    sheet = project / "sheets/CO.yaml"
+    long_text = " ".join(["You can still apply for food and health help."] * 19)
+    sheet.write_text(sheet.read_text().replace(
+        "      You can still apply for food and health help.\n", f"      {long_text}\n").replace(
+        "      State workers may not share your data for immigration enforcement.\n",
+        f"      {long_text}\n").replace(
+        "      Call the free hotline if you have questions.\n", f"      {long_text}\n"))
+    code, out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
+                         "--today", TODAY.isoformat())
+    assert code == 0, out + err
+    path = project / "build/CO/CO-en-letter.pdf"
+    assert pdfinfo.pages(path) == 2
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "What this means for you" in first and "Free help" not in first
