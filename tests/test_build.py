@@ -336,7 +336,7 @@ def test_help_box_pushed_off_page_one_at_every_step_still_prints(project: Path,
     """Fitting wants the help box on page 1; when no type step gets it there, the sheet still
     prints at the largest type that fits two pages (help on page 2 beats no sheet)."""
     sheet = project / "sheets/CO.yaml"
-    long_text = " ".join(["You can still apply for food and health help."] * 19)
+    long_text = " ".join(["You can still apply for food and health help."] * 22)
     sheet.write_text(sheet.read_text().replace(
         "      You can still apply for food and health help.\n", f"      {long_text}\n").replace(
         "      State workers may not share your data for immigration enforcement.\n",

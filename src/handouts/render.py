@@ -140,8 +140,9 @@ class Handout:
         return [name for name in PROGRAM_SECTIONS if self.sections[name]]
 
 
-#: The help box's class in the template: page fitting keeps it on page 1.
-HELP_BOX = "get-help"
+#: The class of the help box's contact cards in the template: page fitting keeps the first
+#: one (a number to call) on page 1.
+HELP_BOX = "contact"
 #: Sections printed in page 1's boxes rather than among the details.
 PAGE_ONE_SECTIONS = ("key-points", "get-help")
 
