@@ -95,8 +95,10 @@ def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str
     for claim in claims:
         for citation in claim.citations:
             source = project.sources[citation.source]
-            title = re.sub(r"[\[\]()]", "", pdfinfo.squash(source.title))
+            # The back page's compact list: publisher and short title, never the URL.
+            title = re.sub(r"[\[\]()]", "", pdfinfo.squash(source.short_title or source.title))
             assert title[:30] in unbracketed, source.id
+            assert source.url not in text, source.id
 
 
 def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> None:
@@ -104,11 +106,14 @@ def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> 
     project = load_project(root)
     html, _handout = render_html(project, "CO", LANGUAGES["ar"], load_lookup(root, "ar"))
     assert '<html lang="ar" dir="rtl">' in html
-    # Phone numbers and bill ids inside Arabic sentences are isolated left-to-right runs.
-    assert '<bdi dir="ltr">\u20661-844-864-8341\u2069</bdi>' in html
+    # The help box's phone number is a left-to-right run in the right-to-left page.
+    phone = next(c.contact.phone for c in project.printed_claims("CO")
+                 if c.contact is not None and c.contact.phone)
+    assert f'<p class="phone" dir="ltr">{phone}</p>' in html
     text = pdfinfo.text(root / "build/CO/CO-ar-letter.pdf")
-    assert "1-844-864-8341" in text
-    assert "https://leg.colorado.gov/bills/SB21-131" in text
+    assert phone in text
+    publisher = project.sources[project.printed_claims("CO")[0].citations[0].source].publisher
+    assert pdfinfo.squash(publisher)[:30] in pdfinfo.squash(text)
 
 
 def test_build_is_byte_identical(repo_build: tuple[Path, str], cli: Cli,

@@ -74,7 +74,7 @@ def test_search_picks_the_smallest_fitting_step_from_any_hint(
 
     monkeypatch.setattr(build_module, "lay_out", counting)
     lookup = load_lookup(REPO, lang)
-    for hint in (None, 0, 1, 2):
+    for hint in (None, *range(FIT_STEPS)):
         layouts.clear()
         _data, pages, fit = _render_fitting(project, target, lookup, hint)
         assert (fit, pages <= MAX_PAGES) == (expected, True), f"hint {hint}"
