@@ -170,8 +170,9 @@ def marks_label(marks: list[int]) -> str:
 
 
 def address_label(url: str) -> str:
-    """An https address as a person types it: ``example.org/CO/es``."""
-    return url.removeprefix("https://").removeprefix("www.").rstrip("/")
+    """An https address as a person types it: ``example.org/CO/es`` (a "www." stays: not
+    every site answers without it)."""
+    return url.removeprefix("https://").rstrip("/")
 
 
 def build_handout(project: Project, state: str, language: Language, lookup: Lookup,
