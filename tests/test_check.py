@@ -68,6 +68,9 @@ def test_clean_project_passes(project: Path, cli: Callable[..., tuple[int, str, 
     code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
     assert (code, out) == (0, "")
     assert "0 error(s), 0 warning(s)" in err
+    # Each handout's reading level, for the maintainer to see before a reader does.
+    assert re.search(r"^CO: reading level grade \d+\.\d \(Flesch-Kincaid, 6 printed claims\)$",
+                     err, re.MULTILINE)
 
 
 def test_json_output(project: Path, cli: Callable[..., tuple[int, str, str]]) -> None:
