@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,8 +95,10 @@ def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str
     for claim in claims:
         for citation in claim.citations:
             source = project.sources[citation.source]
-            title = re.sub(r"[\[\]()]", "", pdfinfo.squash(source.title))
+            # The back page's compact list: publisher and short title, never the URL.
+            title = re.sub(r"[\[\]()]", "", pdfinfo.squash(source.short_title or source.title))
             assert title[:30] in unbracketed, source.id
+            assert source.url not in text, source.id
 
 
 def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> None:
@@ -103,11 +106,14 @@ def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> 
     project = load_project(root)
     html, _handout = render_html(project, "CO", LANGUAGES["ar"], load_lookup(root, "ar"))
     assert '<html lang="ar" dir="rtl">' in html
-    # Phone numbers and bill ids inside Arabic sentences are isolated left-to-right runs.
-    assert '<bdi dir="ltr">\u20661-844-864-8341\u2069</bdi>' in html
+    # The help box's phone number is a left-to-right run in the right-to-left page.
+    phone = next(c.contact.phone for c in project.printed_claims("CO")
+                 if c.contact is not None and c.contact.phone)
+    assert f'<p class="phone" dir="ltr">{phone}</p>' in html
     text = pdfinfo.text(root / "build/CO/CO-ar-letter.pdf")
-    assert "1-844-864-8341" in text
-    assert "https://leg.colorado.gov/bills/SB21-131" in text
+    assert phone in text
+    publisher = project.sources[project.printed_claims("CO")[0].citations[0].source].publisher
+    assert pdfinfo.squash(publisher)[:30] in pdfinfo.squash(text)
 
 
 def test_build_is_byte_identical(repo_build: tuple[Path, str], cli: Cli,
@@ -138,13 +144,14 @@ def test_fixture_builds_both_languages_and_a4(project: Path, cli: Cli) -> None:
 
 def test_unsourced_claim_blocks_check_and_build(project: Path, cli: Cli) -> None:
     sheet = project / "sheets/CO.yaml"
+    line = len(sheet.read_text().splitlines()) + 1
     sheet.write_text(sheet.read_text() + (
         "  - id: invented-law\n"
         "    section: state-law\n"
         "    text: >-\n"
         "      Colorado passed Senate Bill 216 in 2019.\n"
         "    checked: 2026-01-10\n"))
-    expected = "sheets/CO.yaml:29: error[claim-no-citation]: CO/invented-law"
+    expected = f"sheets/CO.yaml:{line}: error[claim-no-citation]: CO/invented-law"
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
     assert code == 1 and expected in err
     code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
@@ -263,7 +270,7 @@ def test_handout_over_two_pages_is_blocked(project: Path, cli: Cli) -> None:
     claims = "".join(
         f"  - id: long-{i}\n    section: state-law\n    text: {long_text}\n"
         "    checked: 2026-01-10\n    citations:\n      - source: leg-act\n"
-        "        locator: Bill Summary\n        quote: A state agency employee.\n"
+        "        locator: Bill Summary\n        quote: Since 2021, a state agency employee.\n"
         for i in range(12))
     sheet.write_text(sheet.read_text() + claims)
     code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
@@ -295,7 +302,6 @@ def test_parallel_build_matches_serial(project: Path, cli: Cli) -> None:
 
 def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> None:
     import hashlib
-    import subprocess
     import sys
 
     def build() -> dict[str, str]:
@@ -313,7 +319,7 @@ def test_two_processes_give_identical_pdfs_and_pdfinfo_agrees(project: Path) -> 
                           capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
-    assert "Title:           AR: Your benefits data" in info
+    assert "AR: Colorado: your benefits information and immigration enforcement" in info
 
 
 def test_json_and_quiet_output(project: Path, cli: Cli) -> None:
@@ -328,3 +334,24 @@ def test_json_and_quiet_output(project: Path, cli: Cli) -> None:
     code, out, err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "-q",
                          "--root", str(project), "--today", TODAY.isoformat())
     assert code == 0 and out == "" and "0 written, 2 unchanged, 0 blocked" in err
+
+
+def test_help_box_pushed_off_page_one_at_every_step_still_prints(project: Path,
+                                                                  cli: Cli) -> None:
+    """Fitting wants the help box on page 1; when no type step gets it there, the sheet still
+    prints at the largest type that fits two pages (help on page 2 beats no sheet)."""
+    sheet = project / "sheets/CO.yaml"
+    long_text = " ".join(["You can still apply for food and health help."] * 22)
+    sheet.write_text(sheet.read_text().replace(
+        "      You can still apply for food and health help.\n", f"      {long_text}\n").replace(
+        "      State workers may not share your data for immigration enforcement.\n",
+        f"      {long_text}\n").replace(
+        "      Call the free hotline if you have questions.\n", f"      {long_text}\n"))
+    code, out, err = cli("build", "--state", "CO", "--lang", "en", "--root", str(project),
+                         "--today", TODAY.isoformat())
+    assert code == 0, out + err
+    path = project / "build/CO/CO-en-letter.pdf"
+    assert pdfinfo.pages(path) == 2
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "What this means for you" in first and "Free help" not in first

@@ -116,11 +116,12 @@ def test_stats_per_language_and_state(project: Path, cli: Cli) -> None:
                           str(project), "--today", TODAY.isoformat())
     assert code == 0
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.splitlines()[1:]}
-    # Template strings + the state's name + its claims (CO: 3 claims, MA: 2).
+    # Template strings + the state's name + its claims (CO: 6 claims; MA: 6, and its help
+    # contact's hours and languages).
     ui = len(extract_template_messages(project)) + 1
-    assert rows[("es", "CO")] == [str(ui + 1), "1", "1", "NO"]
-    assert rows[("es", "MA")] == [str(ui + 2), "0", "0", "yes"]
-    assert rows[("fr", "CO")] == [str(ui + 3), "0", "0", "yes"]
+    assert rows[("es", "CO")] == [str(ui + 4), "1", "1", "NO"]
+    assert rows[("es", "MA")] == [str(ui + 8), "0", "0", "yes"]
+    assert rows[("fr", "CO")] == [str(ui + 6), "0", "0", "yes"]
 
 
 def test_update_check_and_init(project: Path, cli: Cli) -> None:
@@ -159,16 +160,16 @@ def test_one_english_edit_turns_exactly_its_entries_fuzzy(project: Path, cli: Cl
 
 def test_lookup_is_strict_and_escapes(project: Path) -> None:
     catalog = read_catalog(po_path(project, "es"), project, "es")
-    message = next(m for m in catalog if m.id == "Sources")
+    message = next(m for m in catalog if m.id == "Free help")
     message.string = "<b>Fuentes</b>"
     lookup = Lookup("es", catalog)
-    assert str(lookup.gettext("Sources")) == "&lt;b&gt;Fuentes&lt;/b&gt;"
+    assert str(lookup.gettext("Free help")) == "&lt;b&gt;Fuentes&lt;/b&gt;"
     with pytest.raises(CatalogError, match="no current translation"):
         lookup.gettext("A string nobody translated")
     message.flags.add("fuzzy")
     with pytest.raises(CatalogError):
-        lookup.gettext("Sources")
-    assert str(Lookup("en", None).gettext("Sources")) == "Sources"
+        lookup.gettext("Free help")
+    assert str(Lookup("en", None).gettext("Free help")) == "Free help"
 
 
 def test_removed_then_restored_claim_gets_its_translations_back(project: Path, cli: Cli) -> None:
@@ -178,14 +179,14 @@ def test_removed_then_restored_claim_gets_its_translations_back(project: Path, c
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     for lang in TRANSLATED:
         catalog = read_catalog(po_path(project, lang), project, lang)
-        assert catalog.get("To report immigration enforcement activity, call the hotline at "
-                           "1-800-555-0100.", context="CO/hotline") is None
+        assert catalog.get("To report what you see, call the hotline at 1-800-555-0100.",
+                           context="CO/hotline") is None
     sheet.write_text(original)
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     for lang in TRANSLATED:
         catalog = read_catalog(po_path(project, lang), project, lang)
-        back = catalog.get("To report immigration enforcement activity, call the hotline at "
-                           "1-800-555-0100.", context="CO/hotline")
+        back = catalog.get("To report what you see, call the hotline at 1-800-555-0100.",
+                           context="CO/hotline")
         assert back is not None and not back.fuzzy, lang
         assert back.string.startswith(f"{lang.upper()}: To report"), lang
         assert not catalog.obsolete
@@ -195,13 +196,13 @@ def test_removed_then_restored_claim_gets_its_translations_back(project: Path, c
 def test_changed_template_string_becomes_fuzzy_with_previous(project: Path) -> None:
     template = project / "templates/handout.html"
     template.write_text(template.read_text().replace(
-        '_("Where to get help")', '_("Where to get help now")'))
+        '_("Free help")', '_("Free help now")'))
     update_catalogs(project, extract_messages(load_project(project)), ["es"])
     catalog = read_catalog(po_path(project, "es"), project, "es")
-    changed = catalog.get("Where to get help now")
+    changed = catalog.get("Free help now")
     assert changed is not None and changed.fuzzy
-    assert changed.string == "ES: Where to get help"
-    assert changed.previous_id == ["Where to get help"]
+    assert changed.string == "ES: Free help"
+    assert changed.previous_id == ["Free help"]
 
 
 def test_new_claims_are_not_paired_with_unrelated_translations(project: Path) -> None:
@@ -234,7 +235,7 @@ def test_parsed_catalog_is_reused_until_the_file_changes(
     import handouts.catalogs as catalogs
 
     first = catalogs.read_translations(project, "es")
-    sources = first.get("Sources")
+    sources = first.get("Free help")
     assert sources is not None and sources.string and not sources.fuzzy
 
     def no_parse(*_args: object, **_kwargs: object) -> object:
@@ -245,9 +246,9 @@ def test_parsed_catalog_is_reused_until_the_file_changes(
     monkeypatch.undo()
     path = po_path(project, "es")
     catalog = read_catalog(path, project, "es")
-    next(m for m in catalog if m.id == "Sources").string = "Fuentes (editado)"
+    next(m for m in catalog if m.id == "Free help").string = "Fuentes (editado)"
     write_catalog(path, catalog)
-    edited = catalogs.read_translations(project, "es").get("Sources")
+    edited = catalogs.read_translations(project, "es").get("Free help")
     assert edited is not None and edited.string == "Fuentes (editado)"
 
 
@@ -269,7 +270,7 @@ def test_template_strings_are_kept_until_a_template_changes(
     import handouts.catalogs as catalogs
 
     first = catalogs.extract_template_messages(project)
-    assert any(m.id == "Sources" for m in first)
+    assert any(m.id == "Free help" for m in first)
 
     def no_extract(*_args: object, **_kwargs: object) -> object:
         raise AssertionError("unchanged templates must not be parsed again")

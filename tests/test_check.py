@@ -38,9 +38,12 @@ def test_case_produces_its_problems(case: Path, project: Path,
     target, expected = expectations(case)
     assert expected, f"{case.name} marks no expected problem"
     (project / target).write_bytes(case.read_bytes())
-    code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
+    only_warnings = {rule for _l, rule, _f in expected} <= {"source-unused", "duplicate-url",
+                                                            "claim-reading-level"}
+    # A warning-only case must otherwise check clean; its new claims have no translations.
+    langs = ["--lang", "en"] if only_warnings else []
+    code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(), *langs)
     lines = (out + err).splitlines()
-    only_warnings = {rule for _l, rule, _f in expected} <= {"source-unused", "duplicate-url"}
     assert code == (0 if only_warnings else 1)
     for line, rule, fragment in expected:
         prefix = f"{target}:{line}: "
@@ -68,6 +71,9 @@ def test_clean_project_passes(project: Path, cli: Callable[..., tuple[int, str, 
     code, out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
     assert (code, out) == (0, "")
     assert "0 error(s), 0 warning(s)" in err
+    # Each handout's reading level, for the maintainer to see before a reader does.
+    assert re.search(r"^CO: reading level grade \d+\.\d \(Flesch-Kincaid, 6 printed claims\)$",
+                     err, re.MULTILINE)
 
 
 def test_json_output(project: Path, cli: Callable[..., tuple[int, str, str]]) -> None:
@@ -76,8 +82,10 @@ def test_json_output(project: Path, cli: Callable[..., tuple[int, str, str]]) ->
                           "--format", "json")
     import json
 
-    problems = json.loads(out)
+    result = json.loads(out)
+    problems = result["problems"]
     assert code == 1
+    assert result["reading_level"]["MA"]["claims"]["MA/help-line"] < 8
     assert {"path": "sheets/CO.yaml", "line": 4, "rule": "claim-no-citation"}.items() <= (
         next(p for p in problems if p["rule"] == "claim-no-citation").items())
 

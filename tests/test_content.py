@@ -1,4 +1,8 @@
-"""The repository's real content keeps its structural guarantees (independent of the calendar)."""
+"""The repository's real content keeps its structural guarantees (independent of the calendar).
+
+Whether each quote matches the research notes it was copied from is a maintainer's check, not a
+test (the notes live outside the project): `scripts/audit-quotes ../shared/research`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from conftest import REPO
 from handouts.check import check_content
 from handouts.loader import load_project
 from handouts.models import SECTIONS
+from handouts.readability import MAX_CLAIM_GRADE, MAX_HANDOUT_GRADE, combined_grade, grade
 
 PROJECT = load_project(REPO)
 #: Content is judged as of its own newest check date, never the calendar's.
@@ -22,16 +27,60 @@ def test_real_content_passes_every_rule() -> None:
 
 
 @pytest.mark.parametrize("state", PROJECT.state_codes())
-def test_every_section_is_filled_and_cited(state: str) -> None:
+def test_every_sheet_leads_with_key_points_and_help_and_is_cited(state: str) -> None:
     claims = PROJECT.printed_claims(state)
-    assert {claim.section for claim in claims} == set(SECTIONS), state
+    sections = [claim.section for claim in claims]
+    assert set(sections) <= set(SECTIONS)
+    assert 3 <= sections.count("key-points") <= 5, state
+    helps = [c for c in claims if c.section == "get-help"]
+    assert helps and all(c.contact is not None for c in helps), state
+    assert any(c.contact and c.contact.phone for c in helps), f"{state}: no phone to call"
     for claim in claims:
+        assert claim.open is None, claim.key
         assert claim.citations, claim.key
         for citation in claim.citations:
             assert citation.source in PROJECT.sources
             assert citation.quote and citation.locator, claim.key
-    helps = [c for c in claims if c.section == "get-help"]
-    assert all(c.contact is not None for c in helps)
+
+
+@pytest.mark.parametrize("state", PROJECT.state_codes())
+def test_english_handout_reads_at_grade_8_or_below(state: str) -> None:
+    claims = PROJECT.printed_claims(state)
+    assert combined_grade(c.text for c in claims) <= MAX_HANDOUT_GRADE
+    assert all(grade(c.text) <= MAX_CLAIM_GRADE for c in claims), state
+
+
+def test_english_page_one_shows_key_points_and_a_phone(tmp_path: Path) -> None:
+    """Every state's English handout, built: two pages at 11 pt or more, and page 1 carries
+    the key points and the help box with a phone number (what a parent looks at first)."""
+    import shutil
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    import pdfinfo
+    from handouts.cli import app
+
+    root = tmp_path / "repo"
+    for name in ("sheets", "translations", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    result = CliRunner().invoke(app, ["build", "--all", "--lang", "en", "--root", str(root),
+                                      "--today", AS_OF.isoformat(), "-j", "2"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    for state in PROJECT.state_codes():
+        pdf = root / f"build/{state}/{state}-en-letter.pdf"
+        assert pdfinfo.pages(pdf) == 2
+        page_one = " ".join(subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+            text=True, check=True).stdout.split())
+        assert "What this means for you" in page_one and "Free help" in page_one, state
+        phones = [c.contact.phone for c in PROJECT.printed_claims(state)
+                  if c.contact and c.contact.phone]
+        assert any(phone in page_one for phone in phones), state
+        claims = [" ".join(c.text.split())[:30] for c in PROJECT.printed_claims(state)]
+        sizes = [size for text, size in pdfinfo.text_sizes(pdf)
+                 if any(" ".join(text.split()).startswith(start) for start in claims)]
+        assert sizes and min(sizes) >= 11, (state, sizes)
 
 
 def test_every_source_is_cited_and_https() -> None:
@@ -40,33 +89,8 @@ def test_every_source_is_cited_and_https() -> None:
     assert all(s.url.startswith("https://") and s.accessed for s in PROJECT.sources.values())
 
 
-def test_quotes_come_from_the_research_notes() -> None:
-    research = REPO.parent / "shared" / "research"
-    if not research.is_dir():
-        pytest.skip("../shared/research is not beside this checkout")
-    notes = " ".join(" ".join(p.read_text().split()) for p in research.glob("*.yaml"))
-    for claim in PROJECT.all_claims:
-        for citation in claim.citations:
-            assert " ".join(citation.quote.split()) in notes, (claim.key, citation.quote[:60])
-
-
 def test_no_claim_repeats_a_known_false_claim() -> None:
     text = " ".join(claim.text for claim in PROJECT.all_claims)
     for false in ("Senate Bill 216", "Privacy Rights Act", "TRUST Act", "completely bans"):
         assert false not in text
     assert Path(REPO / "sheets").is_dir()
-
-
-def test_cited_urls_have_verified_quotes_in_the_audit() -> None:
-    import yaml
-
-    audit_path = REPO.parent / "shared" / "research" / "AUDIT.yaml"
-    if not audit_path.is_file():
-        pytest.skip("../shared/research/AUDIT.yaml is not beside this checkout")
-    verified = {c["url"] for entry in yaml.safe_load(audit_path.read_text())
-                for c in entry.get("citations", [])
-                if c.get("result") in ("verified", "verified-with-differences")}
-    for claim in PROJECT.all_claims:
-        for citation in claim.citations:
-            url = PROJECT.sources[citation.source].url
-            assert url in verified, (claim.key, url)

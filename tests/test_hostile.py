@@ -64,7 +64,10 @@ def test_injection_prints_literally_and_fetches_nothing(project: Path, cli: Cli,
     sheet = project / "sheets/CO.yaml"
     sheet.write_text(sheet.read_text().replace(
         "A 2021 law limits what state workers may share for immigration enforcement.",
-        f"A 2021 law limits sharing. {payload}"))
+        f"A 2021 law limits sharing. {payload}").replace(
+        # The payload's numbers (alert(1), &#60;) must be quoted like any number printed.
+        "Since 2021, a state agency employee is prohibited from disclosing information.",
+        f"Since 2021, a state agency employee is prohibited from disclosing. {payload}"))
     sources = project / "sheets/sources.yaml"
     sources.write_text(sources.read_text().replace(
         '"An Act About Data"', f'"An Act <img src=\\"{base}/title.png\\"> About Data"'))

@@ -11,7 +11,8 @@ def test_project_loads_with_lines(project: Path) -> None:
     assert loaded.problems == []
     assert loaded.state_codes() == ["CO", "MA"]
     claims = loaded.printed_claims("CO")
-    assert [c.key for c in claims] == ["CO/state-law-limit", "US/federal-ruling", "CO/hotline"]
+    assert [c.key for c in claims] == ["CO/state-law-limit", "US/federal-ruling", "CO/key-share",
+                                         "CO/key-apply", "CO/key-call", "CO/hotline"]
     first = claims[0]
     assert (first.path, first.line) == ("sheets/CO.yaml", 4)
     assert first.line_of("checked") == 8

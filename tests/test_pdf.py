@@ -11,7 +11,14 @@ from handouts.catalogs import load_lookup
 from handouts.errors import RenderError
 from handouts.languages import LANGUAGES
 from handouts.loader import load_project
-from handouts.pdf import _make_fetcher, font_configuration, lay_out, write_document, write_pdf
+from handouts.pdf import (
+    _make_fetcher,
+    font_configuration,
+    lay_out,
+    on_first_page,
+    write_document,
+    write_pdf,
+)
 from handouts.render import render_html
 
 PAGE = "<html lang='en'><head>{head}</head><body><p>Hello</p></body></html>"
@@ -62,3 +69,11 @@ def test_kept_font_configuration_writes_the_same_bytes_as_a_fresh_one() -> None:
                      url_fetcher=_make_fetcher([REPO / "templates"])).render(
             font_config=FontConfiguration())
         assert ours == write_document(alone, html), code
+
+
+@pytest.mark.parametrize(("spacer", "expected"), [("1in", True), ("12in", False)])
+def test_on_first_page_finds_where_the_help_box_starts(tmp_path: Path, spacer: str,
+                                                       expected: bool) -> None:
+    html = PAGE.format(head="").replace(
+        "<p>Hello</p>", f"<div style='height: {spacer}'></div><div class='get-help'>Help</div>")
+    assert on_first_page(lay_out(html, tmp_path), "get-help") is expected

@@ -106,7 +106,7 @@ def test_style_findings_are_warnings(english: str, translation: str, rule: str) 
 
 
 def test_warnings_do_not_block(project: Path, cli: Cli) -> None:
-    line = _set(project, "es", None, "What you can do", "What you can do")
+    line = _set(project, "es", None, "What this means for you", "What this means for you")
     code, out, _err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es")
     assert code == 0

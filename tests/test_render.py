@@ -20,7 +20,7 @@ from conftest import TODAY
 from handouts.catalogs import load_lookup
 from handouts.languages import LANGUAGES
 from handouts.loader import load_project
-from handouts.render import render_html
+from handouts.render import marks_label, render_html
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 Cli = Callable[..., tuple[int, str, str]]
@@ -43,10 +43,12 @@ def test_qr_code_and_online_address_when_configured(project: Path, cli: Cli) -> 
     html, handout = render_html(load_project(project), "CO", LANGUAGES["es"],
                                 load_lookup(project, "es"))
     assert handout.online_url == "https://handouts.example.org/CO/es/"
+    # The QR code holds the full address; the page prints it as a person types it.
+    assert handout.online_label == "handouts.example.org/CO/es"
     assert '<div class="qr" dir="ltr"><svg' in html
     assert cli("build", "--state", "CO", "--lang", "es", "--root", str(project), "--today",
                TODAY.isoformat())[0] == 0
-    assert "https://handouts.example.org/CO/es/" in pdfinfo.text(
+    assert "handouts.example.org/CO/es" in pdfinfo.text(
         project / "build/CO/CO-es-letter.pdf").replace(" ", "")
 
 
@@ -80,3 +82,58 @@ def test_paper_sizes_print_shop_and_previews(project: Path, cli: Cli) -> None:
     assert "preview build/CO/preview/CO-en-letter-printshop-1.png" in out
     assert (project / "build/CO/preview/CO-en-letter-printshop-1.png").read_bytes()[:4] == (
         b"\x89PNG")
+
+
+def test_subtitle_lists_the_programs_the_handout_covers(project: Path) -> None:
+    html, handout = render_html(load_project(project), "CO", LANGUAGES["en"],
+                                load_lookup(project, "en"))
+    assert handout.programs == []
+    assert "you give state benefit programs when immigration officers ask" in html
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text() + (
+        "  - id: snap-data\n    section: food\n    text: USDA asked for SNAP data.\n"
+        "    checked: 2026-01-10\n    citations:\n      - source: news-story\n"
+        "        locator: fifth paragraph\n        quote: USDA asked states for SNAP data.\n"
+        "  - id: dmv-data\n    section: driving\n    text: The DMV shares some records.\n"
+        "    checked: 2026-01-10\n    citations:\n      - source: news-story\n"
+        "        locator: sixth paragraph\n        quote: The DMV shares some records.\n"))
+    html, handout = render_html(load_project(project), "CO", LANGUAGES["en"],
+                                load_lookup(project, "en"))
+    assert handout.programs == ["food", "driving"]
+    assert ("What happens to the information you give for food benefits (SNAP) and "
+            "driver&#39;s licenses when immigration officers ask for it.") in html
+    assert "health coverage" not in html
+
+
+def test_marks_are_one_compact_group() -> None:
+    assert marks_label([16, 7, 13, 14, 15]) == "7, 13\u201316"
+    assert marks_label([1, 2]) == "1, 2"
+    assert marks_label([3, 3]) == "3"
+
+
+def test_page_one_has_key_points_help_and_local_contact(project: Path) -> None:
+    html, handout = render_html(load_project(project), "CO", LANGUAGES["en"],
+                                load_lookup(project, "en"))
+    assert [c.key for c in handout.key_points] == ["CO/key-share", "CO/key-apply",
+                                                   "CO/key-call"]
+    assert [s.name for s in handout.details] == ["state-law", "courts"]
+    order = [html.index(text) for text in (
+        "What this means for you", "Free help", "Example Network",
+        '<p class="phone" dir="ltr">1-800-555-0100</p>', "Your local contact",
+        "What does state law protect?", "What have courts decided?",
+        "Where these facts come from")]
+    assert order == sorted(order)
+    # The back page's list: publisher, short title, date; never the URL.
+    assert "legislature.example.org" not in html.split("Where these facts come from")[1]
+
+
+def test_every_contact_field_given_is_printed(project: Path, cli: Cli) -> None:
+    code, _out, _err = cli("build", "--state", "MA", "--lang", "en", "--root", str(project),
+                           "--today", TODAY.isoformat())
+    assert code == 0
+    page_one = pdfinfo.text(project / "build/MA/MA-en-letter.pdf").split("What does state")[0]
+    for field in ("Example Office", "617-555-0123", "office.example.org",
+                  "Hours: Monday to Friday, 9 a.m. to 5 p.m.",
+                  "Languages: English, Spanish, Portuguese", "Your local contact",
+                  "What this means for you", "Workers may not share your data."):
+        assert field in page_one, field

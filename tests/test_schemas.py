@@ -42,6 +42,7 @@ def test_real_source_registries_validate() -> None:
 
 def test_a_typo_is_rejected() -> None:
     sheet = _as_editor_sees(REPO / "sheets/CO.yaml")
-    sheet["claims"][0]["sorce"] = sheet["claims"][0].pop("citations")
+    claim = next(entry for entry in sheet["claims"] if "citations" in entry)
+    claim["sorce"] = claim.pop("citations")
     with pytest.raises(jsonschema.ValidationError, match="sorce"):
         jsonschema.validate(sheet, _schema("state.schema.json"))

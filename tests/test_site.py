@@ -57,7 +57,7 @@ def test_every_link_resolves(site: Path) -> None:
 
 def test_blocked_editions_are_listed_with_a_reason(project: Path, cli: Cli) -> None:
     sheet = project / "sheets/MA.yaml"
-    sheet.write_text(sheet.read_text().replace("checked: 2026-01-10", "checked: 2025-01-10"))
+    sheet.write_text(sheet.read_text().replace("checked: 2026-01-10", "checked: 2025-01-10", 1))
     code, out, err = cli("site", "--lang", "en", "--root", str(project), "--today",
                          TODAY.isoformat())
     # As `sheets build` does: exit 1, every problem located, everything withheld listed.

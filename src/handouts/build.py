@@ -43,8 +43,8 @@ from .fonts import family_files, uncovered_characters, visible_text
 from .languages import LANGUAGES, SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .output import ensure_inside, write_atomic
-from .pdf import lay_out, pages_used, write_document
-from .render import FIT_STEPS, MAX_PAGES, render_html
+from .pdf import lay_out, on_first_page, pages_used, write_document
+from .render import FIT_STEPS, HELP_BOX, MAX_PAGES, render_html
 
 BUILD_DIR = "build"
 
@@ -130,6 +130,7 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup,
     language = LANGUAGES[target.lang]
     tried: Tried = {}
     best: tuple[int, Any, str] | None = None
+    fallback: tuple[int, Any, str] | None = None
     pages = 0
     step: int | None = first_step(hint, FIT_STEPS)
     while step is not None:
@@ -139,10 +140,16 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup,
             _check_fonts(html, language.fonts)
         document = lay_out(html, project.root / "templates")
         pages = len(document.pages)
-        tried[step] = (pages <= MAX_PAGES, pages_used(document))
-        if pages <= MAX_PAGES and (best is None or step < best[0]):
+        # Fitting means one sheet with the help box on page 1; a sheet whose help box went
+        # to page 2 at every step still prints (at its largest such type), help on page 2.
+        fits = pages <= MAX_PAGES and on_first_page(document, HELP_BOX)
+        tried[step] = (fits, pages_used(document))
+        if fits and (best is None or step < best[0]):
             best = (step, document, html)
+        elif pages <= MAX_PAGES and (fallback is None or step < fallback[0]):
+            fallback = (step, document, html)
         step = next_step(tried, FIT_STEPS, MAX_PAGES)
+    best = best or fallback
     if best is None:
         raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
                            f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")

@@ -140,7 +140,21 @@ def extract_messages(project: Project) -> Catalog:
         comments.append(KEEP_NOTE)
         catalog.add(claim.text, context=claim.key, locations=[(claim.path, claim.line)],
                     auto_comments=comments)
+        for text, context in contact_messages(claim):
+            catalog.add(text, context=context, locations=[(claim.path, claim.line)],
+                        auto_comments=[f"The {context.rsplit('/', 1)[1]} of the help contact "
+                                       f"{claim.contact.organization if claim.contact else ''}"
+                                       f" ({claim.key}), printed in its help box.", KEEP_NOTE])
     return catalog
+
+
+def contact_messages(claim: Claim) -> list[tuple[str, str]]:
+    """A help contact's hours and languages: printed prose, so translated like claims."""
+    contact = claim.contact
+    if contact is None:
+        return []
+    return [(text, f"{claim.key}/{name}") for name, text in
+            (("hours", contact.hours), ("languages", contact.languages)) if text]
 
 
 
@@ -624,7 +638,9 @@ def printed_messages(project: Project, state: str,
     """Every (msgid, context) the ``state`` handout prints."""
     wanted: list[tuple[str, str | None]] = [(m.id, None) for m in ui]
     wanted.append((project.states[state].name, f"{state}/name"))
-    wanted += [(c.text, c.key) for c in project.printed_claims(state)]
+    for claim in project.printed_claims(state):
+        wanted.append((claim.text, claim.key))
+        wanted += contact_messages(claim)
     return wanted
 
 

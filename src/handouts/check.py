@@ -28,16 +28,20 @@ from .languages import SOURCE_LANGUAGE
 from .loader import Project, load_project
 from .models import (
     MAX_CLAIMS,
+    MAX_KEY_POINTS,
     MAX_QUOTE_CHARS,
     MAX_TEXT_CHARS,
+    MIN_KEY_POINTS,
     Citation,
     Claim,
     Contact,
     Include,
     Source,
+    StateFile,
 )
 from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
-from .tokens import as_phone_number, forbidden_controls, phone_numbers
+from .readability import MAX_CLAIM_GRADE, MAX_HANDOUT_GRADE, combined_grade, grade
+from .tokens import as_phone_number, forbidden_controls, missing_numbers, phone_numbers
 from .urls import url_problem
 
 #: Caps that keep a name or a title on its line of the page (a 1,600-character state name ran
@@ -97,6 +101,17 @@ RULES: dict[str, str] = {
     "sheet-empty": "a state's handout would print no claim",
     "duplicate-include": "a sheet includes the same federal claim twice",
     "quote-too-short": f"a quote under {MIN_QUOTE_CHARS} characters that is not a whole sentence",
+    "key-points-count": f"a sheet prints fewer than {MIN_KEY_POINTS} or more than "
+                        f"{MAX_KEY_POINTS} key points",
+    "help-missing": "a sheet has no get-help contact that prints a phone number or a website",
+    "claim-number-unquoted": "a number, phone, year, date or amount in a claim's text (or its "
+                             "contact's hours) appears in none of its quotes",
+    "claim-open": "a claim has an open question (open:); it never prints",
+    "claim-reading-level": f"a claim's English is above Flesch-Kincaid grade "
+                           f"{MAX_CLAIM_GRADE:g} (warning)",
+    "reading-level": f"a handout's English averages above Flesch-Kincaid grade "
+                     f"{MAX_HANDOUT_GRADE:g}",
+    "source-title-placeholder": "a source's title is a bracketed placeholder, not a real title",
     "render-failed": "WeasyPrint or the glyph check refused a handout (build only)",
     "page-overflow": "a handout is over two pages at the smallest type (build only)",
 }
@@ -154,6 +169,10 @@ def check_content(project: Project, today: dt.date) -> list[Problem]:
             continue
         for claim in project.printed_claims(state):
             problems += [_scope(p, state) for p in _claim_rules(claim, project, today)]
+        problems += [_scope(p, state) for p in _open_claims(sheet, project)]
+        if state not in project.broken:
+            problems += [_scope(p, state)
+                         for p in _handout_rules(sheet, project.printed_claims(state))]
     return problems
 
 
@@ -196,6 +215,59 @@ def _whole_sentence(quote: str) -> bool:
     return bool(re.fullmatch(r"[\"'\u201c(]?[A-Z0-9].*\s.*[.!?][\"'\u201d)]?", quote))
 
 
+def _open_claims(sheet: StateFile, project: Project) -> Iterator[Problem]:
+    for entry in sheet.claims:
+        claim = (project.federal.get(entry.include.removeprefix("US/"))
+                 if isinstance(entry, Include) else entry)
+        if claim is not None and claim.open is not None:
+            yield Problem(claim.path, claim.line_of("open"), "claim-open",
+                          f"{claim.key}: open question ({claim.open}); a claim with an open "
+                          "question never prints: resolve it and remove `open:`, or remove the "
+                          "claim from the sheet")
+
+
+def _handout_rules(sheet: StateFile, claims: list[Claim]) -> Iterator[Problem]:
+    """What every handout needs: its key points, a way to get help, plain English."""
+    line = sheet.line_of("claims")
+    key_points = sum(claim.section == "key-points" for claim in claims)
+    if not MIN_KEY_POINTS <= key_points <= MAX_KEY_POINTS:
+        yield Problem(sheet.path, line, "key-points-count",
+                      f"{sheet.state}: {key_points} key points print; page 1 needs "
+                      f"{MIN_KEY_POINTS} to {MAX_KEY_POINTS} (section: key-points), each one "
+                      "short sentence a family can act on")
+    if not any(claim.section == "get-help" and claim.contact is not None
+               and (claim.contact.phone or claim.contact.website) for claim in claims):
+        yield Problem(sheet.path, line, "help-missing",
+                      f"{sheet.state}: no help to print; add a get-help claim whose contact "
+                      "gives a phone number or a website (with a quote that holds it)")
+    average = combined_grade(claim.text for claim in claims)
+    if claims and average > MAX_HANDOUT_GRADE:
+        yield Problem(sheet.path, line, "reading-level",
+                      f"{sheet.state}: the printed English reads at Flesch-Kincaid grade "
+                      f"{average:.1f} (limit {MAX_HANDOUT_GRADE:g}); shorten sentences and use "
+                      "common words, starting with the claims graded highest")
+
+
+@dataclass(frozen=True)
+class ReadingLevel:
+    """A handout's Flesch-Kincaid grade (its printed English together) and each claim's."""
+
+    state: str
+    grade: float
+    claims: dict[str, float]
+
+
+def reading_levels(project: Project) -> list[ReadingLevel]:
+    levels = []
+    for state in project.state_codes():
+        if state in project.broken:
+            continue
+        claims = project.printed_claims(state)
+        levels.append(ReadingLevel(state, combined_grade(c.text for c in claims),
+                                   {c.key: grade(c.text) for c in claims}))
+    return levels
+
+
 def _scope(problem: Problem, state: str) -> Problem:
     return Problem(problem.path, problem.line, problem.rule, problem.message,
                    problem.severity, state, problem.lang)
@@ -221,6 +293,13 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
         yield Problem(claim.path, claim.line_of("text"), "text-too-long",
                       f"{claim.key}: {len(claim.text)} characters (limit {MAX_TEXT_CHARS})")
     yield from _controls(claim.text, claim.path, claim.line_of("text"), claim.key)
+    yield from _number_rules(claim)
+    level = grade(claim.text)
+    if level > MAX_CLAIM_GRADE:
+        yield Problem(claim.path, claim.line_of("text"), "claim-reading-level",
+                      f"{claim.key}: reads at Flesch-Kincaid grade {level:.1f} (aim for 8 or "
+                      "below): shorter sentences, common words, the answer first",
+                      severity="warning")
     for citation in claim.citations:
         yield from _controls(citation.quote, citation.path, citation.line_of("quote"), claim.key)
         source = project.sources.get(citation.source)
@@ -263,7 +342,7 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
                       f"{claim.key}: website {reason} ({shown(contact.website, 80)})")
     if contact is not None:
         yield from _too_long(contact, "organization", MAX_NAME_CHARS * 2, claim.key)
-        for name in ("organization", "phone", "website"):
+        for name in ("organization", "phone", "website", "hours", "languages"):
             yield from _controls(getattr(contact, name) or "", contact.path,
                                  contact.line_of(name), claim.key)
     if contact is not None and contact.phone and claim.citations:
@@ -280,6 +359,24 @@ def _claim_rules(claim: Claim, project: Project, today: dt.date) -> Iterator[Pro
                           "phone numbers in the quotes")
 
 
+def _number_rules(claim: Claim) -> Iterator[Problem]:
+    """Every number printed in a claim must be one its sources give (or its contact's own)."""
+    quotes = [citation.quote for citation in claim.citations]
+    contact = claim.contact
+    own = [contact.phone or "", contact.website or ""] if contact is not None else []
+    missing = missing_numbers(claim.text, quotes + own)
+    if missing and claim.citations:
+        yield Problem(claim.path, claim.line_of("text"), "claim-number-unquoted",
+                      f"{claim.key}: {', '.join(missing)} appear(s) in none of the quotes; "
+                      "copy the number from the source or quote the passage that holds it")
+    if contact is not None and contact.hours and claim.citations:
+        missing = missing_numbers(contact.hours, quotes)
+        if missing:
+            yield Problem(contact.path, contact.line_of("hours"), "claim-number-unquoted",
+                          f"{claim.key}: hours {', '.join(missing)} appear(s) in none of the "
+                          "quotes")
+
+
 def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
     found = forbidden_controls(text)
     if found:
@@ -289,8 +386,8 @@ def _controls(text: str, path: str, line: int, label: str) -> Iterator[Problem]:
 
 
 def _source_rules(source: Source) -> Iterator[Problem]:
-    for name in ("title", "publisher", "url"):
-        yield from _controls(getattr(source, name), source.path, source.line_of(name),
+    for name in ("title", "short_title", "publisher", "url"):
+        yield from _controls(getattr(source, name) or "", source.path, source.line_of(name),
                              f"source {source.id!r}")
     label = f"source {source.id!r}"
     yield from _too_long(source, "title", MAX_TITLE_CHARS, label)
@@ -300,6 +397,12 @@ def _source_rules(source: Source) -> Iterator[Problem]:
     if missing:
         yield Problem(source.path, source.line, "source-incomplete",
                       f"source {source.id!r} lacks {', '.join(missing)}")
+    for name in ("title", "short_title"):
+        value = (getattr(source, name) or "").strip()
+        if value.startswith("[") and value.endswith("]"):
+            yield Problem(source.path, source.line_of(name), "source-title-placeholder",
+                          f"source {source.id!r}: {name} {value!r} is a placeholder; give the "
+                          "title as the source publishes it")
     yield from _url_rules(source)
 
 

@@ -14,12 +14,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .errors import Problem, SheetsError, shown
 from .languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATED
+
+if TYPE_CHECKING:
+    from .loader import Project
 
 app = typer.Typer(
     help="Build source-checked, print-ready handouts about benefit data and immigration "
@@ -133,23 +136,33 @@ def check(
     state: StateOpt = None,
     lang: LangOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="text: one line per problem "
-                                        "(path:line: error[rule]: message); json: a list.")]
+                                        "(path:line: error[rule]: message) and each "
+                                        "handout's reading level; json: {problems: [...], "
+                                        "reading_level: {state: ...}}.")]
     = Format.text,
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
     """Check content and translations; print every problem; exit 1 if any error."""
-    from .check import check_project
+    from .check import check_project, reading_levels
 
     try:
-        report = check_project(root, _states(state), _langs(lang), _today(today)).report
+        checked = check_project(root, _states(state), _langs(lang), _today(today))
     except SheetsError as exc:
         raise _fail(exc) from exc
+    report, levels = checked.report, reading_levels(checked.project)
     if fmt is Format.json:
         unique = {p.format(): p.as_dict() for p in report.sorted()}
-        typer.echo(json.dumps(list(unique.values()), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({
+            "problems": list(unique.values()),
+            "reading_level": {level.state: {"grade": level.grade, "claims": level.claims}
+                              for level in levels},
+        }, indent=2, ensure_ascii=False))
     else:
         _print_problems(report.problems)
+        for level in levels:
+            typer.echo(f"{level.state}: reading level grade {level.grade:.1f} "
+                       f"(Flesch-Kincaid, {len(level.claims)} printed claims)", err=True)
         errors, warnings = len(report.errors), len(report.warnings)
         typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     raise typer.Exit(1 if report.errors else 0)
@@ -517,8 +530,22 @@ def catalog_stats(
                 printable = "yes" if not report.blockers(st, code) else "NO"
                 typer.echo(f"{code:<8} {st:<5} {counts.translated:>10} {counts.fuzzy:>6} "
                            f"{counts.missing:>8}  {printable}")
+        _echo_reading_levels(project)
     except SheetsError as exc:
         raise _fail(exc) from exc
+
+
+def _echo_reading_levels(project: Project) -> None:
+    """The English's Flesch-Kincaid grade per handout, and its hardest claims."""
+    from .check import reading_levels
+    from .readability import MAX_CLAIM_GRADE
+
+    typer.echo(f"\n{'state':<5} {'grade':>5}  claims above grade {MAX_CLAIM_GRADE:g}")
+    for level in reading_levels(project):
+        hard = [f"{key} {value:.1f}" for key, value in
+                sorted(level.claims.items(), key=lambda item: -item[1])
+                if value > MAX_CLAIM_GRADE]
+        typer.echo(f"{level.state:<5} {level.grade:>5.1f}  {', '.join(hard) or '-'}")
 
 
 def main() -> None:

@@ -118,14 +118,15 @@ class Project:
         return sorted(self.states)
 
     def printed_claims(self, state: str) -> list[Claim]:
-        """The claims a state's handout prints, in file order (includes resolved)."""
+        """The claims a state's handout prints, in file order (includes resolved). A claim
+        with an open question (``open:``) never prints."""
         claims: list[Claim] = []
         for entry in self.states[state].claims:
             if isinstance(entry, Include):
                 federal = self.federal.get(entry.include.removeprefix("US/"))
-                if federal is not None:
+                if federal is not None and federal.open is None:
                     claims.append(federal)
-            else:
+            elif entry.open is None:
                 claims.append(entry)
         return claims
 

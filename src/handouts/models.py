@@ -13,9 +13,15 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 
-Section = Literal["state-law", "federal-actions", "courts", "what-you-can-do", "get-help"]
-#: The fixed order sections print in. Headings come from the template, never from content.
+Section = Literal[
+    "key-points", "get-help", "health", "food", "cash-aid", "driving", "state-law", "courts",
+    "what-you-can-do",
+]
+#: The fixed order sections print in. Headings come from the template, never from content:
+#: ``key-points`` and ``get-help`` print on page 1 in boxes, the rest are the details.
 SECTIONS: tuple[str, ...] = get_args(Section)
+#: Sections about one benefit program; the subtitle lists the ones a handout has claims in.
+PROGRAM_SECTIONS: tuple[str, ...] = ("health", "food", "cash-aid", "driving")
 
 SourceKind = Literal[
     "statute", "legislature", "court", "agency", "press-release", "news", "organization"
@@ -33,6 +39,9 @@ MAX_TEXT_CHARS = 1200
 MAX_CLAIMS = 60
 #: A fact is re-checked at least every five years, whatever a claim asks.
 MAX_RECHECK_DAYS = 1826
+#: Page 1's "What this means for you" box: enough to answer, few enough to read in ten seconds.
+MIN_KEY_POINTS = 3
+MAX_KEY_POINTS = 5
 
 
 class Node(BaseModel):
@@ -68,6 +77,8 @@ class Source(Node):
     published: dt.date | None = Field(None, description="The source's own date, if known.")
     accessed: dt.date | None = Field(None, description="When we last read it.")
     kind: SourceKind = Field(description="What sort of source it is.")
+    short_title: str | None = Field(
+        None, description="Short title for the printed source list (falls back to title).")
     archive_url: str | None = Field(
         None, description="An archived copy (e.g. a web archive), tried when the page fails.")
 
@@ -82,6 +93,9 @@ class Contact(Node):
     organization: str = Field(description="Name of the organization, as its sources give it.")
     phone: str | None = Field(None, description="Phone number; must appear in a cited quote.")
     website: str | None = Field(None, description="https address of the organization.")
+    hours: str | None = Field(
+        None, description="When it answers, as its source gives it; numbers should be quoted.")
+    languages: str | None = Field(None, description="Languages it serves in, as its source says.")
 
 
 class Claim(Node):
@@ -102,6 +116,8 @@ class Claim(Node):
     renamed_from: str | None = Field(
         None, pattern=ID_PATTERN, description="The claim's former id, after a rename: its "
         "translations follow it (`sheets catalog update`); remove it once catalogs are updated.")
+    open: str | None = Field(
+        None, description="What is still to confirm; a claim with an open question never prints.")
 
     _scope: str = PrivateAttr(default="")
 

@@ -140,6 +140,37 @@ def pages_used(document: Any) -> float | None:
         return None
 
 
+def on_first_page(document: Any, css_class: str) -> bool:
+    """Whether an element of ``css_class`` starts on page 1 (True when WeasyPrint does not
+    expose its page boxes, so a renderer change never blocks a handout).
+
+    The help box belongs on page 1, where a reader looks first; page fitting counts a layout
+    that pushed it to page 2 as one that does not fit.
+    """
+    try:
+        # Page boxes are not public API; requirements.lock pins the WeasyPrint this was read from.
+        stack = [document.pages[0]._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and css_class in (element.get("class") or "").split():
+                return True
+            stack.extend(getattr(box, "children", None) or ())
+        return not any(css_class in (element.get("class") or "").split()
+                       for page in document.pages[1:]
+                       for element in _elements(page._page_box))
+    except (AttributeError, IndexError, TypeError):
+        return True
+
+
+def _elements(box: Any) -> Iterator[Any]:
+    element = getattr(box, "element", None)
+    if element is not None:
+        yield element
+    for child in getattr(box, "children", None) or ():
+        yield from _elements(child)
+
+
 def _column_slack(box: Any) -> float:
     """How much taller the columns that end ``box`` are than they would be balanced (0 when
     it does not end in columns): a box ends where its last in-flow child does."""

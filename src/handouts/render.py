@@ -11,12 +11,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
+from babel.lists import format_list
 from markupsafe import Markup, escape
 
 from . import __version__
@@ -24,7 +27,7 @@ from .catalogs import TEMPLATES_DIR, Lookup
 from .errors import RenderError
 from .languages import Language
 from .loader import Project
-from .models import SECTIONS, Claim
+from .models import PROGRAM_SECTIONS, SECTIONS, Claim
 from .pdf import weasyprint_version
 from .tokens import LTR_RUN
 
@@ -33,14 +36,17 @@ STYLESHEET = "handout.css"
 PAPERS = ("letter", "a4")
 #: A handout is one sheet of paper, printed on both sides.
 MAX_PAGES = 2
-#: Tightening steps the stylesheet defines (.fit-1, .fit-2): smaller type down to the floor.
-FIT_STEPS = 3
+#: Type steps the stylesheet defines (.fit-0 ... .fit-3): body 12, 11.5, 11.25, 11 pt.
+FIT_STEPS = 4
 
 
 @dataclass
 class SourceEntry:
     number: int
     title: str
+    """The full title, as published (the online sources page prints it)."""
+    short_title: str
+    """What the back page prints: the source's ``short_title``, or its title."""
     publisher: str
     url: str
     date: str
@@ -48,18 +54,47 @@ class SourceEntry:
 
 
 @dataclass
+class ContactEntry:
+    """A help contact; every field that is given is printed."""
+
+    organization: str
+    phone: str = ""
+    website: str = ""
+    """The full https address (a link in the web edition)."""
+    website_label: str = ""
+    """The address as printed: no ``https://``, no trailing slash."""
+    hours: str = ""
+    languages: str = ""
+
+
+@dataclass
 class ClaimEntry:
     key: str
     text: str
+    """The claim in the handout's language, as plain text (the template escapes it)."""
     marks: list[int]
-    organization: str = ""
-    phone: str = ""
-    website: str = ""
+    """Numbers of the sources it cites, ascending."""
+    marks_label: str = ""
+    """The same numbers as one compact group: ``7, 13–16``."""
+    contact: ContactEntry | None = None
+
+
+@dataclass
+class SectionEntry:
+    name: str
+    """A section id of :data:`handouts.models.SECTIONS`; the template gives its heading."""
+    claims: list[ClaimEntry]
 
 
 @dataclass
 class Handout:
-    """Everything the template prints, already translated and formatted."""
+    """Everything a handout prints, already translated and formatted: the object the print
+    template (and a web edition) receives. No field holds markup.
+
+    Page 1 prints ``key_points`` (the "What this means for you" box) and ``help`` (the help
+    box), then ``details``: the other sections that have claims, in print order. ``programs``
+    names the program sections the handout covers, for its subtitle.
+    """
 
     state: str
     state_name: str
@@ -74,20 +109,70 @@ class Handout:
     created: str
     """PDF creation date: $SOURCE_DATE_EPOCH when set, else the facts' check date (never now)."""
     sections: dict[str, list[ClaimEntry]]
+    """Every section id (print order) with its claims; empty lists for unused sections."""
     sources: list[SourceEntry]
     online_url: str = ""
     """This handout's online sources page, when the project has one (settings.yaml)."""
+    online_label: str = ""
+    """The same address as printed under the QR code (no ``https://``)."""
     qr_svg: str = ""
     """The same address as a QR code (inline SVG, generated here; no network)."""
     edition: str = ""
     print_shop: bool = False
     fit: int = 0
-    """Tightening step (0 = normal); see FIT_STEPS in handout.css."""
+    """Type step (0 = largest type); see FIT_STEPS and handout.css."""
+
+    @property
+    def key_points(self) -> list[ClaimEntry]:
+        return self.sections["key-points"]
+
+    @property
+    def help(self) -> list[ClaimEntry]:
+        return self.sections["get-help"]
+
+    @property
+    def details(self) -> list[SectionEntry]:
+        return [SectionEntry(name, claims) for name, claims in self.sections.items()
+                if claims and name not in PAGE_ONE_SECTIONS]
+
+    @property
+    def programs(self) -> list[str]:
+        return [name for name in PROGRAM_SECTIONS if self.sections[name]]
+
+
+#: The class of the help box's contact cards in the template: page fitting keeps the first
+#: one (a number to call) on page 1.
+HELP_BOX = "contact"
+#: Sections printed in page 1's boxes rather than among the details.
+PAGE_ONE_SECTIONS = ("key-points", "get-help")
 
 
 def checked_date(claims: list[Claim]) -> dt.date:
     """The handout's "facts checked on" date: the oldest check, so it never overstates."""
     return min(claim.checked for claim in claims)
+
+
+def marks_label(marks: list[int]) -> str:
+    """``[7, 13, 14, 15, 16]`` → ``7, 13–16``: runs of three or more become a range."""
+    groups: list[list[int]] = []
+    for mark in sorted(set(marks)):
+        if groups and mark == groups[-1][-1] + 1:
+            groups[-1].append(mark)
+        else:
+            groups.append([mark])
+    parts: list[str] = []
+    for group in groups:
+        if len(group) >= 3:
+            parts.append(f"{group[0]}\u2013{group[-1]}")
+        else:
+            parts.extend(str(mark) for mark in group)
+    return ", ".join(parts)
+
+
+def address_label(url: str) -> str:
+    """An https address as a person types it: ``example.org/CO/es`` (a "www." stays: not
+    every site answers without it)."""
+    return url.removeprefix("https://").rstrip("/")
 
 
 def build_handout(project: Project, state: str, language: Language, lookup: Lookup,
@@ -97,7 +182,9 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
     sources: list[SourceEntry] = []
     sections: dict[str, list[ClaimEntry]] = {name: [] for name in SECTIONS}
     locale = language.locale
-    for claim in claims:
+    # Sources are numbered in the order the reader meets them: page 1's boxes first.
+    order = {name: index for index, name in enumerate(SECTIONS)}
+    for claim in sorted(claims, key=lambda c: order[c.section]):
         marks = []
         for citation in claim.citations:
             source = project.sources[citation.source]
@@ -109,15 +196,20 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
                     # An Arabic date inside the left-to-right reference list: isolate it
                     # (RLI ... PDI) so its day, month and year keep their order.
                     date = f"\u2067{date}\u2069"
-                sources.append(SourceEntry(numbers[source.id], source.title, source.publisher,
-                                           source.url, date))
+                sources.append(SourceEntry(numbers[source.id], source.title,
+                                           source.short_title or source.title,
+                                           source.publisher, source.url, date))
             if numbers[source.id] not in marks:
                 marks.append(numbers[source.id])
-        entry = ClaimEntry(claim.key, lookup.claim(claim), sorted(marks))
+        entry = ClaimEntry(claim.key, lookup.claim(claim), sorted(marks), marks_label(marks))
         if claim.contact is not None:
-            entry.organization = claim.contact.organization
-            entry.phone = claim.contact.phone or ""
-            entry.website = claim.contact.website or ""
+            contact = claim.contact
+            entry.contact = ContactEntry(
+                contact.organization, contact.phone or "", contact.website or "",
+                address_label(contact.website or ""),
+                lookup.content(contact.hours, f"{claim.key}/hours") if contact.hours else "",
+                lookup.content(contact.languages, f"{claim.key}/languages")
+                if contact.languages else "")
         sections[claim.section].append(entry)
     checked = checked_date(claims)
     online_url = ""
@@ -138,6 +230,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
         sections=sections,
         sources=sources,
         online_url=online_url,
+        online_label=address_label(online_url),
         qr_svg=_qr_svg(online_url) if online_url else "",
     )
     return handout
@@ -177,6 +270,18 @@ def isolate(text: str, rtl: bool = False) -> Markup:
     return out + escape(text[end:])
 
 
+def join_list(items: Iterable[str], lang: str) -> Markup:
+    """Translated names joined with the language's own list pattern ("A, B and C", "A、B和C").
+
+    The names are escaped once (template strings arrive as Markup); the pattern's own words
+    are escaped here, so neither can inject markup.
+    """
+    names = [escape(item) for item in items]
+    slots = [f"\x00{index}\x00" for index in range(len(names))]
+    joined = escape(format_list(slots, locale=lang))
+    return Markup(re.sub("\x00(\\d+)\x00", lambda m: str(names[int(m.group(1))]), joined))
+
+
 @lru_cache(maxsize=64)
 def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
     """One environment per (project, language): templates are compiled once per process."""
@@ -191,6 +296,7 @@ def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
     )
     env.install_gettext_translations(lookup, newstyle=True)  # type: ignore[attr-defined]
     env.filters["isolate"] = isolate
+    env.filters["join_list"] = lambda items: join_list(items, lookup.lang)
     return env
 
 

@@ -27,11 +27,16 @@ from .render import checked_date
 
 SITE_DIR = "build/site"
 SECTION_TITLES = {
-    "state-law": "What state law says",
-    "federal-actions": "What the federal government has done",
-    "courts": "What courts have said so far",
-    "what-you-can-do": "What you can do",
-    "get-help": "Where to get help",
+    "key-points": "What this means for you",
+    "get-help": "Free help",
+    "health": "If I apply for Medicaid or health coverage, can immigration officers get my "
+              "information?",
+    "food": "If I apply for SNAP food benefits, can immigration officers get my information?",
+    "cash-aid": "What about cash aid?",
+    "driving": "What about my driver's license records?",
+    "state-law": "What does state law protect?",
+    "courts": "What have courts decided?",
+    "what-you-can-do": "What can I do?",
 }
 
 
