@@ -327,8 +327,7 @@ def test_a_malformed_catalog_is_refused_with_its_line(path: Path, project: Path,
 
 # --- No translator's work lost ---------------------------------------------------------------
 
-HOTLINE = ("To report immigration enforcement activity, call the hotline at "
-           "1-800-555-0100.")
+HOTLINE = "To report what you see, call the hotline at 1-800-555-0100."
 
 
 def _catalog(project: Path, lang: str = "es") -> object:
@@ -379,12 +378,12 @@ def test_removed_then_restored_with_new_english_gets_its_translation_as_fuzzy(
 def test_a_heading_reworded_at_its_place_keeps_its_translation(project: Path,
                                                                 cli: Cli) -> None:
     template = project / "templates/handout.html"
-    template.write_text(template.read_text().replace('_("What courts have said so far")',
+    template.write_text(template.read_text().replace('_("What have courts decided?")',
                                                      '_("Court rulings")'))
     _update(cli, project)
     offered = _catalog(project).get("Court rulings")
     assert offered is not None and offered.fuzzy
-    assert offered.string == "ES: What courts have said so far"
+    assert offered.string == "ES: What have courts decided?"
 
 
 def test_update_is_idempotent_and_check_passes_right_after(project: Path, cli: Cli) -> None:
@@ -394,8 +393,8 @@ def test_update_is_idempotent_and_check_passes_right_after(project: Path, cli: C
         "A 2021 law limits what state workers\n      may share.\n\n      For immigration "
         "enforcement.").replace("    text: >-\n      A 2021", "    text: |-\n      A 2021"))
     template = project / "templates/handout.html"
-    template.write_text(template.read_text().replace('_("Where to get help")',
-                                                     '_("Where you can get help")'))
+    template.write_text(template.read_text().replace('_("Free help")',
+                                                     '_("Free help near you")'))
     _update(cli, project)
     files = sorted(project.glob("translations/**/*.po*"))
     first = {path: path.read_bytes() for path in files}
@@ -403,7 +402,7 @@ def test_update_is_idempotent_and_check_passes_right_after(project: Path, cli: C
     _update(cli, project)
     assert {path: path.read_bytes() for path in files} == first
     text = po_path(project, "es").read_text()
-    assert '#| msgid "Where to get help"' in text
+    assert '#| msgid "Free help"' in text
     # A multi-line English keeps its previous English too, over several #| lines.
     assert ('#| msgid "A 2021 law limits what state workers may share for immigration '
             'enforcement."') in text

@@ -232,15 +232,15 @@ def test_a_blank_translation_is_missing(project: Path, cli: Cli, blank: str) -> 
                                   "%s fuentes"])
 def test_a_template_string_the_template_cannot_fill_blocks_only_its_language(
         project: Path, cli: Cli, text: str) -> None:
-    line = _set(project, "es", None, "Sources", text)
+    line = _set(project, "es", None, "Where these facts come from", text)
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es")
     assert code == 1
-    assert f"{REL.format(lang='es')}:{line}: error[translation-format]: 'Sources'" in err
+    assert f"{REL.format(lang='es')}:{line}: error[translation-format]: 'Where these facts come from'" in err
 
 
 def test_a_percent_in_a_heading_never_crashes_a_build(project: Path, cli: Cli) -> None:
-    _set(project, "es", None, "Sources", "Fuentes 100%")
+    _set(project, "es", None, "Where these facts come from", "Fuentes 100%")
     code, _out, err = cli("build", "--state", "CO", "--lang", "en", "--lang", "es", "-j", "1",
                           "--root", str(project), "--today", TODAY.isoformat())
     assert code == 1 and "error[translation-format]" in err
