@@ -29,6 +29,10 @@ def test_phone_numbers_are_whole_tokens() -> None:
     assert phone_numbers("Call 1-800-555-0100 or (508) 293-1871.") == ["8005550100",
                                                                       "5082931871"]
     assert phone_numbers("Call 2 or 18005550100 or 555-0100") == []
+    # Scripts that write a number against the word around it.
+    assert phone_numbers("919-716-0058로 전화하십시오") == ["9197160058"]
+    assert phone_numbers("请拨打919-716-0058。") == ["9197160058"]
+    assert phone_numbers("x919-716-0058 or 919-716-0058x") == []
     assert as_phone_number("1-800-555-0100") == "8005550100"
     assert as_phone_number("CALL-NOW") is None and as_phone_number("2") is None
 

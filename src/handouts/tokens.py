@@ -16,7 +16,9 @@ from decimal import Decimal
 
 URL = r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]"
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-PHONE = r"(?<![\w-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![\w-])"
+#: A phone number's edges are ASCII, not word boundaries: Korean particles and CJK text
+#: attach to a number with no space between ("919-716-0058로", "请拨打919-716-0058").
+PHONE = r"(?<![0-9A-Za-z_-])(?:\+?1[-. ])?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?![0-9A-Za-z_-])"
 #: Bill and statute identifiers: SB21-131, HB19-1124, SB25-276, § 24-74-103, C.R.S. 24-74-104.
 IDENTIFIER = (r"\b(?:[A-Z]{1,3} ?\d{2}-\d{2,5})\b"
               r"|§+ ?\d+(?:[-.]\d+)*(?:\([0-9a-z]+\))*"
