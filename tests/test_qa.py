@@ -236,7 +236,8 @@ def test_a_template_string_the_template_cannot_fill_blocks_only_its_language(
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es")
     assert code == 1
-    assert f"{REL.format(lang='es')}:{line}: error[translation-format]: 'Where these facts come from'" in err
+    assert (f"{REL.format(lang='es')}:{line}: error[translation-format]: "
+            "'Where these facts come from'") in err
 
 
 def test_a_percent_in_a_heading_never_crashes_a_build(project: Path, cli: Cli) -> None:
