@@ -31,7 +31,10 @@ def _set(project: Path, lang: str, context: str | None, msgid: str | None, text:
     with path.open("rb") as handle:
         found = next(m for m in read_po(handle) if m.context == message.context
                      and m.id == message.id)
-    return int(found.lineno or 0)
+    # Problems point at the msgstr, where the translator types.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n in range(int(found.lineno or 1), len(lines) + 1)
+                if lines[n - 1].startswith("msgstr"))
 
 
 @pytest.mark.parametrize(("lang", "context", "text", "rule"), [

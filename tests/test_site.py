@@ -60,7 +60,7 @@ def test_blocked_editions_are_listed_with_a_reason(project: Path, cli: Cli) -> N
     sheet.write_text(sheet.read_text().replace("checked: 2026-01-10", "checked: 2025-01-10"))
     code, out, _err = cli("site", "--lang", "en", "--root", str(project), "--today",
                           TODAY.isoformat())
-    assert code == 0 and "(2 PDFs, 2 blocked)" in out
+    assert code == 1 and "(2 PDFs, 2 blocked)" in out  # a content error fails, as in build
     assert "Not available yet: 1 problem(s), e.g. claim-stale" in (
         project / "build/site/index.html").read_text()
 

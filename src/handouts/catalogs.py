@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import babel
@@ -27,7 +27,7 @@ from markupsafe import escape as escape_html
 
 from . import memo
 from .errors import CatalogError, Problem
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import Project
 from .memo import code_digest, key_of
 from .models import Claim
@@ -229,6 +229,14 @@ class Translations:
     def get(self, msgid: str, context: str | None = None) -> Entry | None:
         return self.entries.get((context, msgid))
 
+    def line_of_context(self, context: str | None) -> int:
+        """Where an entry of this context is (its older English), else line 1."""
+        if context is not None:
+            for (ctx, _msgid), entry in self.entries.items():
+                if ctx == context:
+                    return entry.lineno
+        return 1
+
     @classmethod
     def from_catalog(cls, catalog: Catalog, lang: str) -> Translations:
         """The entries of ``catalog`` in ``lang``, with each current translation's findings."""
@@ -257,6 +265,7 @@ def read_translations(root: Path, lang: str) -> Translations:
                 (context, msgid): Entry(string, fuzzy, lineno, tuple(map(tuple, found)))
                 for context, msgid, string, fuzzy, lineno, found in saved})
     translations = Translations.from_catalog(read_catalog(path, root, lang, previous=False), lang)
+    translations = at_msgstr_lines(translations, data)
     memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
                                 for (context, msgid), e in translations.entries.items()])
     return translations
@@ -459,7 +468,7 @@ def open_catalog(root: Path, lang: str) -> tuple[Translations | None, list[Probl
     blocks it."""
     path = po_path(root, lang)
     rel = _rel(path, root)
-    if lang not in LANGUAGES:
+    if lang not in languages_of(root).by_code:
         return None, [Problem(TRANSLATIONS_DIR, 1, "catalog-missing",
                               f"{lang}: not a configured language", lang=lang)]
     if not path.exists():
@@ -481,7 +490,12 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
     problems = []
     for msgid, context, label, scope in wanted:
         found = catalog.get(msgid, context=context)
-        if found is None or not found.string:
+        if found is None:
+            # The English is new or changed and `catalog update` has not run since.
+            problems.append(Problem(rel, catalog.line_of_context(context), "catalog-not-updated",
+                                    f"{label}: the English is new or changed since this catalog "
+                                    "was updated", state=scope, lang=lang))
+        elif not found.string:
             line = found.lineno if found is not None and found.lineno else 1
             problems.append(Problem(rel, line, "translation-missing",
                                     f"{label}: not translated", state=scope, lang=lang))
@@ -500,3 +514,16 @@ def load_lookup(root: Path, lang: str) -> Lookup:
     if lang == SOURCE_LANGUAGE:
         return Lookup(lang, None)
     return Lookup(lang, read_translations(root, lang))
+
+
+def at_msgstr_lines(translations: Translations, data: bytes) -> Translations:
+    """Entries whose line is their ``msgstr``'s (Babel gives the msgid's): a problem with a
+    translation points where the translator types."""
+    lines = data.decode("utf-8", "replace").split("\n")
+    for key, entry in translations.entries.items():
+        number = entry.lineno
+        while number <= len(lines) and not lines[number - 1].startswith("msgstr"):
+            number += 1
+        if number <= len(lines) and number != entry.lineno:
+            translations.entries[key] = replace(entry, lineno=number)
+    return translations

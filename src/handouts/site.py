@@ -18,10 +18,11 @@ from babel.dates import format_date
 from .build import BuildResult, Target
 from .catalogs import TEMPLATES_DIR
 from .errors import BuildError
-from .languages import LANGUAGES
+from .languages import languages_of
 from .loader import Project
 from .models import SECTIONS
 from .render import checked_date
+from .reviews import review_status
 
 SITE_DIR = "build/site"
 SECTION_TITLES = {
@@ -82,7 +83,7 @@ def write_site(project: Project, result: BuildResult, langs: list[str]) -> Path:
         page = StatePage(code, project.states[code].name)
         claims = project.printed_claims(code)
         for lang in langs:
-            language = LANGUAGES[lang]
+            language = languages_of(project.root).by_code[lang]
             edition = Edition(language.tag, language.direction, language.native_name,
                               language.name)
             letter = outcomes.get((code, lang, "letter"))
@@ -102,9 +103,7 @@ def write_site(project: Project, result: BuildResult, langs: list[str]) -> Path:
             if _thumbnail(letter.path, thumb):
                 edition.thumbnail = f"{code}/{thumb.name}"
             edition.checked = format_date(checked_date(claims), "long", locale="en")
-            edition.review = ("English original" if lang == "en" else
-                              f"reviewed by {language.review.reviewer}, {language.review.date}"
-                              if language.review else "machine-assisted, not yet reviewed")
+            edition.review = review_status(project, code, lang)
             page.editions.append(edition)
         states.append(page)
         sections = []
