@@ -42,7 +42,17 @@ COPYRIGHT = "the sheets contributors"
 #: Until a qualified translator reviews a catalog (languages.py records who and when).
 MACHINE_TRANSLATOR = "machine-assisted translation, unreviewed <>"
 KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
-             "phone numbers, URLs, %(name)s placeholders.")
+             "phone numbers, URLs.")
+#: What each template placeholder stands for: translators move it, never translate it.
+PLACEHOLDER_NOTES = {
+    "%(date)s": "%(date)s is the date the facts were last checked, already written out in "
+                "your language (e.g. 1 de marzo de 2026); keep it as is, where your grammar "
+                "puts a date.",
+    "%(state)s": "%(state)s is the state's name, as translated in its own entry.",
+    "%(edition)s": "%(edition)s is the edition's short code (e.g. 3f9a2c1b).",
+}
+#: How much of each quote the catalog shows: enough to see what the claim rests on.
+QUOTE_CHARS = 200
 #: Stable header date so that regenerating an unchanged template changes no byte.
 _EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -113,8 +123,12 @@ def extract_messages(project: Project) -> Catalog:
     catalog = Catalog(project=PROJECT_NAME, version="1", charset="utf-8",
                       copyright_holder=COPYRIGHT, creation_date=_EPOCH, fuzzy=False)
     for ui in extract_template_messages(project.root):
+        placeholders = [note for name, note in PLACEHOLDER_NOTES.items() if name in ui.id]
+        if "%(" in ui.id and not placeholders:
+            placeholders = ["Keep each %(...)s placeholder exactly as it is."]
         catalog.add(ui.id, locations=[(ui.path, ui.line)],
-                    auto_comments=["Handout template text (headings, labels).", KEEP_NOTE],
+                    auto_comments=["Handout template text (headings, labels).", KEEP_NOTE,
+                                   *placeholders],
                     flags=("python-format",) if "%(" in ui.id else ())
     for code in project.state_codes():
         sheet = project.states[code]
@@ -129,6 +143,7 @@ def extract_messages(project: Project) -> Catalog:
                 titles.append(source.title)
         comments = [f"Claim {claim.key}, section: {claim.section}."]
         comments += [f"Source: {title}" for title in titles]
+        comments += translator_context(project.root, claim)
         comments.append(KEEP_NOTE)
         catalog.add(claim.text, context=claim.key, locations=[(claim.path, claim.line)],
                     auto_comments=comments)
@@ -527,3 +542,23 @@ def at_msgstr_lines(translations: Translations, data: bytes) -> Translations:
         if number <= len(lines) and number != entry.lineno:
             translations.entries[key] = replace(entry, lineno=number)
     return translations
+
+
+def translator_context(root: Path, claim: Claim) -> list[str]:
+    """What a careful legal translation needs beside the English: the quotes the claim rests
+    on (their start), the maintainers' caution for translators, the glossary terms it uses."""
+    from .glossary import load_glossary
+
+    lines = []
+    for citation in claim.citations:
+        quote = " ".join(citation.quote.split())
+        if quote:
+            cut = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…"
+            lines.append(f"Quote ({citation.locator or citation.source}): \u201c{cut}\u201d")
+    if claim.translator_note:
+        lines.append("Note for translators: " + " ".join(claim.translator_note.split()))
+    terms = load_glossary(root).terms_in(claim.text)
+    if terms:
+        lines.append("Glossary (translations/glossary.yaml): " + "; ".join(
+            f"{t.term}" + (f" ({t.note})" if t.note else "") for t in terms))
+    return lines

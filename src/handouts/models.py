@@ -96,6 +96,9 @@ class Claim(Node):
     citations: list[Citation] = Field(default_factory=list, description="What supports it.")
     contact: Contact | None = Field(None, description="For help entries: who to contact.")
     notes: str = Field("", description="Caveats for maintainers. Never printed.")
+    translator_note: str = Field(
+        "", description="A caution for translators, shown with the string in every catalog "
+        "(e.g. 'order here means a court order, not a request'). Never printed.")
 
     _scope: str = PrivateAttr(default="")
 
