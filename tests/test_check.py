@@ -11,7 +11,7 @@ import pytest
 
 from conftest import DATA, TODAY
 from handouts.check import RULES
-from handouts.qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
+from handouts.qa import CONTROL_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 
 EXPECT = re.compile(r"#\s*expect\[(?P<rule>[a-z-]+)\]:\s*(?P<fragment>.*)$")
 TARGET = re.compile(r"^#\s*file:\s*(?P<path>\S+)")
@@ -59,7 +59,7 @@ def test_every_rule_has_a_fixture_or_a_dedicated_test() -> None:
     covered |= {"catalog-not-updated", "translation-outdated", "translation-unreviewed",
                 "translation-glossary", "glossary-invalid", "language-invalid", "reviews-invalid"}
     # Translation QA rules: tests/test_qa.py edits real catalogs to trigger each one.
-    covered |= set(TOKEN_RULES.values()) | set(WARNING_RULES) | {CONTROL_RULE}
+    covered |= set(TOKEN_RULES.values()) | set(WARNING_RULES) | {CONTROL_RULE, MONTH_RULE}
     # Limits: tests/test_limits.py builds oversized input in code rather than as files.
     covered |= {"file-too-large", "file-unreadable", "too-many-claims", "text-too-long"}
     assert set(RULES) - covered == set()

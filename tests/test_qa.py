@@ -46,6 +46,8 @@ def _set(project: Path, lang: str, context: str | None, msgid: str | None, text:
      "translation-identifier"),
     ("es", None, "Datos comprobados el %(fecha)s", "translation-placeholder"),
     ("es", None, "<b>Datos</b> comprobados el %(date)s", "translation-markup"),
+    ("es", "US/federal-ruling", "En noviembre de 2025, un juez federal decidió.",
+     "translation-month"),
 ])
 def test_a_changed_fact_blocks(project: Path, cli: Cli, lang: str, context: str | None,
                                text: str, rule: str) -> None:
@@ -124,3 +126,29 @@ def test_abbreviated_month_names_may_become_numbers() -> None:
 def test_a_capitalized_repeat_is_not_a_doubled_word() -> None:
     assert list(compare("In May 2025, the agency agreed.",
                         "Vào tháng Năm năm 2025, cơ quan đã đồng ý.", "vi")) == []
+
+
+def test_numbers_and_phones_are_shown_as_written() -> None:
+    english = "Call 1-844-864-8341 about the 2,021 cases."
+    found = {rule: message for _sev, rule, message in compare(
+        english, "Llame al 1-844-864-8314 sobre los 2.021 casos.", "es")}
+    assert found == {"translation-phone":
+                     "phone must be exactly 1-844-864-8341; found 1-844-864-8314"}
+    found = {rule: message for _sev, rule, message in compare(
+        "The 2021 law.", "قانون عام ٢٠١٢.", "ar")}
+    assert found["translation-number"] == "number must be exactly 2021; found ٢٠١٢"
+
+
+@pytest.mark.parametrize(("lang", "english", "translation", "flagged"), [
+    ("es", "Since July 1, 2025.", "Desde el 1 de junio de 2025.", True),
+    ("es", "Since July 1, 2025.", "Desde el 1 de julio de 2025.", False),
+    ("es", "By Sept. 29, 2025.", "Antes del 29 de septiembre de 2025.", False),
+    ("ru", "In December 2025.", "В декабре 2025 года.", False),  # inflected: not judged
+    ("ru", "On 1 December 2025.", "1 ноября 2025 года.", True),
+    ("zh_Hans", "In December 2025.", "2025年12月。", False),  # a number: not judged
+    ("es", "Workers may not share it.", "Los trabajadores no pueden compartirlo.", False),
+])
+def test_month_names_follow_cldr(lang: str, english: str, translation: str,
+                                 flagged: bool) -> None:
+    rules = {rule for _sev, rule, _m in compare(english, translation, lang)}
+    assert ("translation-month" in rules) is flagged

@@ -27,7 +27,7 @@ from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import Project, load_project
 from .models import MAX_CLAIMS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, Claim, Include, Source
 from .provenance import outdated_problems, read_bases
-from .qa import CONTROL_RULE, TOKEN_RULES, WARNING_RULES
+from .qa import CONTROL_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .reviews import read_reviews, unreviewed_problems
 from .tokens import forbidden_controls
 
@@ -79,6 +79,7 @@ RULES: dict[str, str] = {
        for kind, rule in TOKEN_RULES.items()},
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
     CONTROL_RULE: "a translation holds control or bidi-override characters",
+    MONTH_RULE: "a translation names a month the English does not (CLDR month names)",
     "settings-invalid": "sources_url is not an https address with {state}",
     "text-control-chars": "control or bidi-override characters in printed text",
     "contact-website-not-https": "a contact's website is not https",

@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from unicodedata import unidata_version
 
 from .memo import code_digest, key_of
-from .tokens import extract_tokens, forbidden_controls, normalize_digits
+from .tokens import _KINDS, _NUMBER, extract_tokens, forbidden_controls, normalize_digits
+
+PHONE_PATTERN = _KINDS["phone"]
+NUMBER_PATTERN = _NUMBER
 
 #: One finding: (severity, rule id, message).
 Finding = tuple[str, str, str]
@@ -88,15 +91,82 @@ def compare(english: str, translation: str, lang: str) -> Iterator[Finding]:
         if kind == "number" and (surplus := got - want):
             got = got - (surplus & _allowed_month_numbers(english))
         if want != got:
-            missing = sorted((want - got).elements())
-            extra = sorted((got - want).elements())
+            missing = _as_written(english, kind, sorted((want - got).elements()))
+            extra = _as_written(translation, kind, sorted((got - want).elements()))
+            if kind in ("number", "phone") and len(missing) == len(extra) == 1:
+                # One number changed: say it as a person would check it against the English.
+                yield "error", rule, f"{kind} must be exactly {missing[0]}; found {extra[0]}"
+                continue
             parts = []
             if missing:
                 parts.append(f"missing {', '.join(missing)}")
             if extra:
                 parts.append(f"not in the English: {', '.join(extra)}")
             yield "error", rule, f"{kind} differs from the English ({'; '.join(parts)})"
+    yield from _month_findings(english, translation, lang)
     yield from _warnings(english, translation, lang)
+
+
+def _as_written(text: str, kind: str, values: list[str]) -> list[str]:
+    """Numbers and phone numbers as the text spells them (1-844-864-8341, ٢٠٢١), not the
+    digit strings they are compared as."""
+    if kind not in ("number", "phone") or not values:
+        return values
+    normalized = normalize_digits(text)  # one character for one: offsets are kept
+    pattern = PHONE_PATTERN if kind == "phone" else NUMBER_PATTERN
+    spelled: dict[str, str] = {}
+    for match in pattern.finditer(normalized):
+        spelled.setdefault(re.sub(r"\D", "", match.group()),
+                           text[match.start():match.end()].strip())
+    return [spelled.get(value, value) for value in values]
+
+
+MONTH_RULE = "translation-month"
+#: "May" is also a verb: it names the month only beside a number ("May 2025", "1 May").
+_ENGLISH_MONTH = re.compile(r"\b(January|February|March|April|June|July|August|September|"
+                            r"October|November|December)\b|\bMay(?= \d)|(?<=\d )May\b|"
+                            r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.")
+
+
+@functools.lru_cache(maxsize=64)
+def _month_names(lang: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """The language's CLDR month names (wide; format and stand-alone forms), one pattern per
+    month. Abbreviations are left out: "mar" is also the Spanish for sea."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_month_names
+
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return ()
+    names: dict[int, set[str]] = {}
+    for context in ("format", "stand-alone"):
+        for number, name in get_month_names("wide", context, locale).items():
+            # Two-letter names ("မေ", "一月") hide inside longer words in scripts written
+            # without spaces: too short to judge by.
+            if len(name) >= 3:
+                names.setdefault(number, set()).add(name.casefold())
+    return tuple((number, re.compile("|".join(
+        rf"(?<!\w){re.escape(name)}(?!\w)" for name in sorted(forms, key=len, reverse=True))))
+        for number, forms in names.items() if forms)
+
+
+def _month_findings(english: str, translation: str, lang: str) -> Iterator[Finding]:
+    """A month the English does not name (julio → junio). A translation that names no month
+    in CLDR's words (a number, another calendar's names) is not judged."""
+    wanted = {next(i for i, month in enumerate(_MONTHS, start=1)
+                   if month.startswith(m.group().rstrip(".").lower()))
+              for m in _ENGLISH_MONTH.finditer(english)}
+    if not wanted:
+        return
+    text = translation.casefold()
+    found = {number for number, pattern in _month_names(lang) if pattern.search(text)}
+    extra = found - wanted
+    if extra:
+        say = ", ".join(_MONTHS[n - 1].capitalize() for n in sorted(wanted))
+        names = ", ".join(m.group() for n, p in _month_names(lang) if n in extra
+                          for m in [p.search(text)] if m)
+        yield "error", MONTH_RULE, f"month differs from the English: it says {say}; found {names}"
 
 
 def _warnings(english: str, translation: str, lang: str) -> Iterator[Finding]:
