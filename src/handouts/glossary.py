@@ -42,17 +42,25 @@ class Term:
     renderings: dict[str, str]
 
     def used_in(self, english: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(self.term)}s?(?!\w)", english,
-                         re.IGNORECASE) is not None
+        return _term_pattern(self.term).search(english) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term)}s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
 class Glossary:
     terms: list[Term] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    _found: dict[str, list[Term]] = field(default_factory=dict, repr=False)
 
     def terms_in(self, english: str) -> list[Term]:
-        return [term for term in self.terms if term.used_in(english)]
+        """The terms ``english`` uses (each claim is asked once per language: remembered)."""
+        if english not in self._found:
+            self._found[english] = [term for term in self.terms if term.used_in(english)]
+        return self._found[english]
 
 
 def load_glossary(root: Path) -> Glossary:

@@ -37,7 +37,9 @@ SHA_PATTERN = r"^[0-9a-f]{64}$"
 REVIEWER = re.compile(r"^[^<>\n]+ <[^<>@\s]+@[^<>@\s]+>$")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def text_sha(text: str) -> str:
+    # The same English is hashed once per language and state: remembered.
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
