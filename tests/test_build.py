@@ -202,7 +202,7 @@ def test_missing_translation_blocks_with_its_line(project: Path, cli: Cli) -> No
         line += 1  # problems point at the msgstr, where the translator types
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es")
-    assert code == 0 and "until then these 2 handout(s) are withheld: CO: es; MA: es" in err
+    assert code == 0 and "until then these 2 handouts are withheld: CO: es; MA: es" in err
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es", "--require-translations")
     assert code == 1

@@ -69,15 +69,15 @@ def test_english_edit_is_one_summary_and_exit_0(project: Path, cli: Cli) -> None
     code, out, err = _check(cli, project)
     assert code == 0, err
     langs = len(languages_of(project).translated)
-    assert (f"1 English string(s) changed or added → {langs} catalog(s) need translation; "
+    assert (f"1 English string changed → {langs} catalogs need translation; "
             "run `sheets catalog update`") in err
-    assert f"until then these {langs} handout(s) are withheld: CO: es" in err
+    assert f"until then these {langs} handouts are withheld: CO: es" in err
     assert "catalog-not-updated" not in out + err  # no line per catalog
     code, _out, err = _check(cli, project, "--require-translations")
     assert code == 1
     # The line is where that entry (with its older English) is, not line 1.
     assert f"{ES}:1: " not in err
-    assert "error[catalog-not-updated]: CO/state-law-limit: the English is new or changed" in err
+    assert "error[catalog-not-updated]: CO/state-law-limit: the English changed since" in err
 
 
 def test_cleared_fuzzy_flag_is_an_error_naming_the_change(project: Path, cli: Cli) -> None:
@@ -214,7 +214,7 @@ def test_missing_entry_of_published_language_withholds_only_its_handouts(project
                           str(project), "--today", TODAY.isoformat())
     assert code == 0, err
     assert "withheld build/CO/CO-es-letter.pdf" in err
-    assert "until then these 1 handout(s) are withheld: CO: es" in err
+    assert "until then this handout is withheld: CO: es" in err
     for built in ("MA/MA-es", "CO/CO-fr", "MA/MA-fr"):
         assert (project / f"build/{built}-letter.pdf").exists()
 
@@ -353,12 +353,17 @@ def test_documented_paths_pass_the_hooks(project: Path, cli: Cli) -> None:
         "        locator: Bill Summary\n"
         "        quote: A state agency employee is prohibited from disclosing information.\n"
         "  - include: US/federal-ruling\n")
+    langs = len(languages_of(project).translated)
+    code, _out, err = _check(cli, project)
+    assert code == 0  # its name and its claim: new, not yet in any catalog
+    assert f"2 English strings added → {langs} catalogs need translation" in err
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     ran = _run_hooks(project, ["sheets/NM.yaml", "translations/es/LC_MESSAGES/messages.po"])
     assert {hook for hook, _code, _out in ran} >= {"sheets-check", "sheets-catalogs-current"}
     assert all(code == 0 for _hook, code, _out in ran), ran
     check_out = next(out for hook, _code, out in ran if hook == "sheets-check")
-    assert "handout(s) are withheld: NM:" in check_out
+    assert "strings to translate (missing or fuzzy): " in check_out
+    assert "handouts are withheld: NM:" in check_out
     # ... while a release names the missing translations.
     code, _out, err = cli("check", "--release", "--root", str(project), "--today",
                           TODAY.isoformat())

@@ -507,9 +507,11 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
         found = catalog.get(msgid, context=context)
         if found is None:
             # The English is new or changed and `catalog update` has not run since.
-            problems.append(Problem(rel, catalog.line_of_context(context), "catalog-not-updated",
-                                    f"{label}: the English is new or changed since this catalog "
-                                    "was updated", state=scope, lang=lang))
+            line = catalog.line_of_context(context)
+            what = "the English changed" if line > 1 else "new English"
+            problems.append(Problem(rel, line, "catalog-not-updated",
+                                    f"{label}: {what} since this catalog was updated",
+                                    state=scope, lang=lang))
         elif not found.string:
             line = found.lineno if found is not None and found.lineno else 1
             problems.append(Problem(rel, line, "translation-missing",

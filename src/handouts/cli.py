@@ -201,9 +201,9 @@ def check(
     day = _today(today)
     langs = _langs(lang, root)
     try:
-        # What check keeps in build/.cache/ does not depend on the date: a what-if may keep it.
-        checked = check_project(root, _states(state), langs, day,
-                                require_translations=require_translations, release=release)
+        with _frozen_if(_what_if(day)):
+            checked = check_project(root, _states(state), langs, day,
+                                    require_translations=require_translations, release=release)
     except SheetsError as exc:
         raise _fail(exc) from exc
     report = checked.report

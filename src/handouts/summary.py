@@ -30,6 +30,10 @@ def withheld_handouts(report: Report, states: Iterable[str],
     return dict(out)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def pending_summary(report: Report, states: Iterable[str], langs: Iterable[str]) -> list[str]:
     """Lines for people: what is pending, the next step, what is withheld meanwhile."""
     pending = report.pending
@@ -38,10 +42,14 @@ def pending_summary(report: Report, states: Iterable[str], langs: Iterable[str])
     lines = []
     stale = [p for p in pending if p.rule == "catalog-not-updated"]
     if stale:
-        strings = {_string_key(p.message) for p in stale}
+        changed = {_string_key(p.message) for p in stale if "English changed" in p.message}
+        added = {_string_key(p.message) for p in stale} - changed
+        what = " and ".join(part for part in (
+            _count(len(changed), "English string") + " changed" if changed else "",
+            _count(len(added), "English string") + " added" if added else "") if part)
         catalogs = {p.lang for p in stale}
-        lines.append(f"{len(strings)} English string(s) changed or added → {len(catalogs)} "
-                     "catalog(s) need translation; run `sheets catalog update`")
+        lines.append(f"{what} → {_count(len(catalogs), 'catalog')} need translation; "
+                     "run `sheets catalog update`")
     untranslated = [p for p in pending if p.rule in ("translation-missing", "translation-fuzzy")]
     if untranslated:
         per_lang: dict[str | None, set[str]] = defaultdict(set)
@@ -63,6 +71,7 @@ def pending_summary(report: Report, states: Iterable[str], langs: Iterable[str])
     if total:
         shown = "; ".join(f"{state}: {' '.join(codes)}" for state, codes in
                           sorted(withheld.items()))
-        lines.append(f"until then these {total} handout(s) are withheld: {shown}")
+        these = "this handout is" if total == 1 else f"these {total} handouts are"
+        lines.append(f"until then {these} withheld: {shown}")
     lines.append("(not a failure; `--require-translations` or `--release` makes it one)")
     return lines
