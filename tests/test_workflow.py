@@ -379,3 +379,28 @@ def test_documented_paths_pass_the_hooks(project: Path, cli: Cli) -> None:
     ran = _run_hooks(project, ["sheets/CO.yaml"])
     failed = [hook for hook, code, _out in ran if code]
     assert failed == ["sheets-catalogs-current"], ran
+
+
+def test_catalog_comments_give_the_translator_context(project: Path, cli: Cli) -> None:
+    sheet = project / "sheets/CO.yaml"
+    sheet.write_text(sheet.read_text().replace(
+        "    checked: 2026-01-10\n    citations:\n      - source: leg-act",
+        "    checked: 2026-01-10\n    translator_note: share means disclose, not sell\n"
+        "    citations:\n      - source: leg-act", 1))
+    (project / "translations/glossary.yaml").write_text(
+        "terms:\n  - term: law\n    note: a statute\n    renderings: {es: ley}\n")
+    assert cli("catalog", "update", "--root", str(project))[0] == 0
+    from handouts.catalogs import read_catalog
+
+    catalog = read_catalog(po_path(project, "es"), project, "es")
+    claim = catalog.get(OLD, context="CO/state-law-limit")
+    assert claim is not None
+    assert ("Quote (Bill Summary): \u201cA state agency employee is prohibited from disclosing "
+            "information.\u201d") in " ".join(claim.auto_comments)
+    assert "Note for translators: share means disclose, not sell" in claim.auto_comments
+    assert "Glossary (translations/glossary.yaml): law (a statute)" in claim.auto_comments
+    dated = catalog.get("Facts checked on %(date)s")
+    assert dated is not None
+    assert any(c.startswith("%(date)s is the date the facts were last checked")
+               for c in dated.auto_comments)
+    assert not any("%(name)s" in c for m in catalog for c in m.auto_comments)

@@ -42,6 +42,12 @@ class LanguageEntry(Node):
                            "only on request, never blocks `sheets check`.")
 
 
+class LanguagesFile(Node):
+    """``translations/languages.yaml`` (its JSON Schema; entries are validated one by one)."""
+
+    languages: list[LanguageEntry] = Field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Language:
     code: str
