@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +29,11 @@ import yaml
 from babel.messages.catalog import Catalog
 from pydantic import Field
 
+from . import memo
 from .catalogs import Translations, UiMessage, printed_messages
 from .errors import Problem
 from .loader import Project
+from .memo import code_digest, key_of
 from .models import Node
 from .output import write_atomic
 from .reviews import SHA_PATTERN, Reviews, read_reviews, text_sha
@@ -99,14 +102,25 @@ def read_bases(root: Path, lang: str) -> Bases:
 
 @functools.lru_cache(maxsize=64)
 def _parse(root: Path, lang: str, data: bytes) -> Bases:
+    """Kept in build/.cache/ under the file's bytes and our code: sixteen YAML files of a few
+    hundred entries each were a third of `sheets check`'s time."""
     from .loader import load_file
 
+    name, key = f"translated-from/{lang}.json", key_of(data, code_digest())
+    kept = memo.load(root, name, key)
+    if isinstance(kept, list):
+        with suppress(ValueError, TypeError):
+            return Bases({_key(context, english): Basis(context, english, sha)
+                          for context, english, sha in kept})
     parsed, problems = load_file(BasisFile, root / basis_relpath(lang), root)
     bases = Bases(problems=[Problem(p.path, p.line, "reviews-invalid", p.message, "warning",
                                     lang=lang) for p in problems])
     for entry in parsed.translated_from if parsed is not None else []:
         bases.records[_key(entry.context, entry.english)] = Basis(
             entry.context, entry.english, entry.translation_sha256)
+    if not bases.problems:
+        memo.save(root, name, key, [[b.context, b.english, b.translation_sha256]
+                                    for b in bases.records.values()])
     return bases
 
 
