@@ -108,6 +108,19 @@ def test_cleared_fuzzy_flag_is_an_error_naming_the_change(project: Path, cli: Cl
     assert recorded["CO/state-law-limit"] == NEW
 
 
+def test_a_reviewer_may_confirm_a_translation_that_needs_no_change(project: Path,
+                                                                   cli: Cli) -> None:
+    _edit_claim(project)
+    assert cli("catalog", "update", "--root", str(project))[0] == 0
+    _unfuzzy_by_hand(project, "es", "CO/state-law-limit")
+    assert _check(cli, project)[0] == 1
+    code, out, err = cli("review", "--lang", "es", "--entry", "CO/state-law-limit", "--reviewer",
+                         "Ana Ruiz <ana@example.org>", "--yes", "--root", str(project))
+    assert code == 0, err
+    assert "approval of 1 es entry" in out
+    assert _check(cli, project)[0] == 0
+
+
 def test_outdated_spanish_pdf_is_not_written(project: Path, cli: Cli) -> None:
     _edit_claim(project)
     assert cli("catalog", "update", "--root", str(project))[0] == 0

@@ -278,8 +278,10 @@ def plan_review(checked: Checked, lang: str, only: Iterable[str]) -> ReviewPlan:
     if catalog is None:
         raise CatalogError(f"no readable catalog for {lang}; see `sheets check --lang {lang}`")
     reviews = read_reviews(checked.project.root, lang)
+    # A translation left as it was after an English change may be confirmed by a reviewer
+    # (that is how a still-right translation becomes current); any other error may not.
     broken = {(p.state, p.message.split(": ", 1)[0]) for p in checked.report.problems
-              if p.lang == lang and p.severity == "error"}
+              if p.lang == lang and p.severity == "error" and p.rule != "translation-outdated"}
     plan = ReviewPlan()
     seen: set[tuple[str | None, str]] = set()
     for state in checked.project.state_codes():
