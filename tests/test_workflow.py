@@ -301,7 +301,7 @@ def test_catalog_check_compares_entries_not_bytes(project: Path, cli: Cli) -> No
     path.write_text("\n".join(lines), encoding="utf-8")
     code, out, _err = cli("catalog", "update", "--check", "--root", str(project))
     assert code == 1
-    assert f"{ES}: out of date (1 entr(y/ies) to add, e.g. CO/state-law-limit)" in out
+    assert f"{ES}: out of date (1 entry to add, e.g. CO/state-law-limit)" in out
 
 
 def test_due_soon_warns_and_due_lists_urls(project: Path, cli: Cli) -> None:

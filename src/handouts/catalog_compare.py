@@ -46,15 +46,19 @@ def difference(current: bytes, planned: bytes) -> str | None:
     added = [key for key in want if key not in have]
     removed = [key for key in have if key not in want]
     if added:
-        return f"{len(added)} entr(y/ies) to add, e.g. {_label(added[0])}"
+        return f"{_entries_count(len(added))} to add, e.g. {_label(added[0])}"
     if removed:
-        return f"{len(removed)} entr(y/ies) to remove, e.g. {_label(removed[0])}"
+        return f"{_entries_count(len(removed))} to remove, e.g. {_label(removed[0])}"
     for key, entry in want.items():
         if have[key] != entry:
             field = ("translation", "fuzzy flag", "comments", "locations")[
                 next(i for i, (a, b) in enumerate(zip(have[key], entry, strict=True)) if a != b)]
             return f"{_label(key)}: {field} differs"
     return None
+
+
+def _entries_count(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
 
 
 def _label(key: tuple[str | None, str]) -> str:
