@@ -329,8 +329,14 @@ def test_what_if_date_never_touches_build(project: Path, cli: Cli) -> None:
     assert "would remove build/CO/CO-en-letter.pdf (claim-stale)" in out
     code, out, err = cli("site", "--lang", "en", "--root", str(project), "--today", later)
     assert "would write build/site/" in err
+    code, _out, _err = cli("check", "--root", str(project), "--today", later)
+    assert code == 1
     after = {p: p.stat().st_mtime_ns for p in (project / "build").rglob("*") if p.is_file()}
     assert after == before
+    shutil.rmtree(project / "build")
+    cli("check", "--root", str(project), "--today", later)
+    cli("catalog", "stats", "--root", str(project), "--today", later)
+    assert not (project / "build").exists()
 
 
 def _hooks(project: Path) -> list[dict[str, object]]:
