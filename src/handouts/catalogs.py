@@ -39,7 +39,7 @@ TEMPLATES_DIR = "templates"
 DOMAIN = "messages"
 PROJECT_NAME = "sheets"
 COPYRIGHT = "the sheets contributors"
-#: Until a qualified translator reviews a catalog (languages.py records who and when).
+#: Until a qualified translator reviews it (review records: translations/<lang>/reviews.yaml).
 MACHINE_TRANSLATOR = "machine-assisted translation, unreviewed <>"
 KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
              "phone numbers, URLs.")
