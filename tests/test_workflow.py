@@ -121,6 +121,20 @@ def test_a_reviewer_may_confirm_a_translation_that_needs_no_change(project: Path
     assert _check(cli, project)[0] == 0
 
 
+def test_fuzzy_entries_from_before_the_records_are_covered(project: Path, cli: Cli) -> None:
+    from handouts.catalogs import extract_messages, update_catalogs
+
+    _edit_claim(project)
+    # A merge by other means (an older `sheets`, msgmerge) records nothing.
+    update_catalogs(project, extract_messages(load_project(project)), ["es"])
+    assert not (project / "translations/es/translated-from.yaml").exists()
+    assert cli("catalog", "update", "--root", str(project))[0] == 0  # reads #| msgid
+    _unfuzzy_by_hand(project, "es", "CO/state-law-limit")
+    code, _out, err = _check(cli, project)
+    assert code == 1 and "error[translation-outdated]: CO/state-law-limit" in err
+    assert '"may" → "must"' in err
+
+
 def test_outdated_spanish_pdf_is_not_written(project: Path, cli: Cli) -> None:
     _edit_claim(project)
     assert cli("catalog", "update", "--root", str(project))[0] == 0

@@ -221,7 +221,16 @@ def record_bases(root: Path, lang: str, catalog: Catalog, reviews: Reviews) -> b
         if not message.id or not isinstance(message.id, str):
             continue
         string = message.string if isinstance(message.string, str) else ""
-        if not string or message.fuzzy:
+        if not string:
+            continue
+        if message.fuzzy:
+            # Fuzzy before anything was recorded (a catalog older than these records): its
+            # translation was made for the previous English that gettext kept under #|.
+            previous = message.previous_id[0] if message.previous_id else None
+            if previous and bases.of(message.context, previous) is None and (
+                    message.context or bases.of(None, message.id) is None):
+                basis = Basis(message.context, str(previous), text_sha(string))
+                records.setdefault(_key(basis.context, basis.english), basis)
             continue
         if judge(message.context, message.id, string, bases, reviews, current) is None:
             basis = Basis(message.context, message.id, text_sha(string))
@@ -264,8 +273,7 @@ def record_all(root: Path, langs: Iterable[str]) -> list[Path]:
     written = []
     for lang in langs:
         path = po_path(root, lang)
-        if path.exists() and record_bases(root, lang, read_catalog(path, root, lang,
-                                                                   previous=False),
+        if path.exists() and record_bases(root, lang, read_catalog(path, root, lang),
                                           read_reviews(root, lang)):
             written.append(root / basis_relpath(lang))
     return written
