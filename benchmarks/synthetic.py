@@ -29,6 +29,7 @@ import compileall
 import functools
 import hashlib
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -155,6 +156,9 @@ def main() -> None:
         copies = make_project(root, options.states)
         project = load_project(root)
         today = max(c.checked for c in project.all_claims).isoformat()
+        # The tools take SHEETS_TODAY as today: `--today` that day is a real build, not a
+        # what-if (which would write nothing).
+        os.environ["SHEETS_TODAY"] = today
         count = len(project.state_codes()) * len(LANGUAGES)
         build = ["build", "--all", "-j", str(options.jobs), "--today", today]
         # Cold build and floor alternate, --cold-repeat times each, so that a slow spell of
@@ -212,7 +216,7 @@ def main() -> None:
         elapsed, out = sheets([*build, "--format", "json"], root)
         written = [o for o in json.loads(out)["outputs"] if o["status"] == "written"]
         add(f"rebuild after one {edited} claim changed", elapsed)
-        add(f"  handouts rebuilt (blocked until translated: {len(LANGUAGES) - 1})",
+        add(f"  handouts rebuilt (withheld until translated: {len(LANGUAGES) - 1})",
             len(written), "")
         path = po_path(root, "es")
         catalog = read_catalog(path, root, "es")

@@ -39,11 +39,20 @@ def pseudo_translate(root: Path, lang: str = "es") -> None:
     write_catalog(path, catalog)
 
 
+@pytest.fixture(autouse=True)
+def _pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sheets` takes SHEETS_TODAY as today, so `--today TODAY` is a real run, not a what-if
+    (which would write nothing under build/); subprocesses inherit it."""
+    monkeypatch.setenv("SHEETS_TODAY", TODAY.isoformat())
+
+
 @pytest.fixture(scope="session")
 def _project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("template") / "project"
     shutil.copytree(DATA / "project", root)
     shutil.copytree(REPO / "templates", root / "templates")
+    (root / "translations").mkdir()
+    shutil.copy(REPO / "translations/languages.yaml", root / "translations/languages.yaml")
     update_catalogs(root, extract_messages(load_project(root)), TRANSLATED)
     for lang in TRANSLATED:
         pseudo_translate(root, lang)

@@ -36,8 +36,10 @@ def repo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
     from handouts.cli import app
 
-    result = CliRunner().invoke(app, ["build", "--state", "CO", "--root", str(root),
-                                      "--today", today, "-j", "2"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHEETS_TODAY", today)  # a real build on that day, not a what-if
+        result = CliRunner().invoke(app, ["build", "--state", "CO", "--root", str(root),
+                                          "--today", today, "-j", "2"])
     assert result.exit_code == 0, result.stdout + result.stderr
     return root, today
 
@@ -117,8 +119,9 @@ def test_rtl_handout_is_laid_out_right_to_left(repo_build: tuple[Path, str]) -> 
 
 
 def test_build_is_byte_identical(repo_build: tuple[Path, str], cli: Cli,
-                                 tmp_path: Path) -> None:
+                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, today = repo_build
+    monkeypatch.setenv("SHEETS_TODAY", today)
     before = (root / "build/CO/CO-en-letter.pdf").read_bytes()
     copy = tmp_path / "again"
     for name in ("sheets", "translations", "templates"):
@@ -171,18 +174,25 @@ def test_fuzzy_spanish_entry_blocks_only_spanish(project: Path, cli: Cli) -> Non
         write_po(handle, catalog)
     with path.open("rb") as handle:
         line = next(m for m in read_po(handle) if m.context == "CO/hotline").lineno
+    while not path.read_text().splitlines()[line - 1].startswith("msgstr"):
+        line += 1  # problems point at the msgstr
     # A Spanish PDF from an earlier build must not survive as if it were current.
     stale = project / "build/CO/CO-es-letter.pdf"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"%PDF-old")
     code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
                          TODAY.isoformat(), "--lang", "en", "--lang", "es")
+    assert code == 0  # withheld until translated: not a failure
+    assert "withheld build/CO/CO-es-letter.pdf: translation pending" in err
+    assert "wrote   build/CO/CO-en-letter.pdf" in out
+    assert not stale.exists()
+    code, out, err = cli("build", "--state", "CO", "--root", str(project), "--today",
+                         TODAY.isoformat(), "--lang", "en", "--lang", "es",
+                         "--require-translations")
     assert code == 1
     rel = "translations/es/LC_MESSAGES/messages.po"
     assert f"{rel}:{line}: error[translation-fuzzy]: CO/hotline" in err
-    assert "wrote   build/CO/CO-en-letter.pdf" in out
     assert "blocked build/CO/CO-es-letter.pdf" in err
-    assert not stale.exists()
     assert (project / "build/CO/CO-en-letter.pdf").exists()
 
 
@@ -195,8 +205,13 @@ def test_missing_translation_blocks_with_its_line(project: Path, cli: Cli) -> No
         write_po(handle, catalog)
     with path.open("rb") as handle:
         line = next(m for m in read_po(handle) if m.context == "US/federal-ruling").lineno
+    while not path.read_text().splitlines()[line - 1].startswith("msgstr"):
+        line += 1  # problems point at the msgstr, where the translator types
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
                           "--lang", "es")
+    assert code == 0 and "until then these 2 handouts are withheld: CO: es; MA: es" in err
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--lang", "es", "--require-translations")
     assert code == 1
     assert (f"translations/es/LC_MESSAGES/messages.po:{line}: error[translation-missing]: "
             "US/federal-ruling: not translated") in err
@@ -213,6 +228,9 @@ def test_broken_catalog_is_a_located_error(project: Path, cli: Cli) -> None:
 def test_missing_catalog(project: Path, cli: Cli) -> None:
     po_path(project, "es").unlink()
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 0 and "no catalog for es: run `sheets catalog init LANG`" in err
+    code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
+                          "--require-translations")
     assert code == 1 and "error[catalog-missing]: no catalog for es" in err
 
 
@@ -284,8 +302,9 @@ def test_handout_over_two_pages_is_blocked(project: Path, cli: Cli) -> None:
 def test_release_refuses_unreviewed_languages(project: Path, cli: Cli) -> None:
     code, _out, err = cli("build", "--state", "CO", "--release", "--root", str(project),
                           "--today", TODAY.isoformat())
-    assert code == 1 and "--release refuses unreviewed translations: es" in err
-    assert not (project / "build").exists()
+    assert code == 1 and "error[translation-unreviewed]: CO in es: " in err
+    assert "blocked build/CO/CO-es-letter.pdf" in err
+    assert not list((project / "build").rglob("CO-es-*.pdf"))
     assert cli("build", "--state", "CO", "--release", "--lang", "en", "--root", str(project),
                "--today", TODAY.isoformat())[0] == 0
 

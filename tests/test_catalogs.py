@@ -119,9 +119,16 @@ def test_stats_per_language_and_state(project: Path, cli: Cli) -> None:
     # Template strings + the state's name + its claims (CO: 6 claims; MA: 6, and its help
     # contact's hours and languages).
     ui = len(extract_template_messages(project)) + 1
+<<<<<<< HEAD
     assert rows[("es", "CO")] == [str(ui + 4), "1", "1", "NO"]
     assert rows[("es", "MA")] == [str(ui + 8), "0", "0", "yes"]
     assert rows[("fr", "CO")] == [str(ui + 6), "0", "0", "yes"]
+=======
+    # translated, fuzzy, missing, reviewed, unreviewed, outdated (review voided), printable
+    assert rows[("es", "CO")] == [str(ui + 1), "1", "1", "0", str(ui + 1), "0", "withheld"]
+    assert rows[("es", "MA")] == [str(ui + 2), "0", "0", "0", str(ui + 2), "0", "yes"]
+    assert rows[("fr", "CO")] == [str(ui + 3), "0", "0", "0", str(ui + 3), "0", "yes"]
+>>>>>>> workflow
 
 
 def test_update_check_and_init(project: Path, cli: Cli) -> None:
@@ -151,9 +158,11 @@ def test_one_english_edit_turns_exactly_its_entries_fuzzy(project: Path, cli: Cl
         assert catalog.get("Colorado", context="CO/name").string == f"{lang.upper()}: Colorado"
     code, out, err = cli("build", "--all", "--lang", "en", "--lang", "es", "--lang", "ar",
                          "--root", str(project), "--today", TODAY.isoformat())
-    assert code == 1
-    assert "error[translation-fuzzy]: CO/state-law-limit" in err
-    assert "blocked build/CO/CO-es-letter.pdf" in err and "blocked build/CO/CO-ar-letter.pdf" in err
+    # Pending translations withhold their handouts without failing the build.
+    assert code == 0, err
+    assert "withheld build/CO/CO-es-letter.pdf" in err
+    assert "withheld build/CO/CO-ar-letter.pdf" in err
+    assert "strings to translate (missing or fuzzy): ar 1, es 1" in err
     for built in ("CO-en", "MA-en", "MA-es", "MA-ar"):
         assert f"wrote   build/{built[:2]}/{built}-letter.pdf" in out
 

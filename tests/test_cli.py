@@ -11,7 +11,7 @@ Cli = Callable[..., tuple[int, str, str]]
 
 @pytest.mark.parametrize("command", [
     [], ["check"], ["build"], ["doctor"], ["catalog"], ["catalog", "extract"],
-    ["catalog", "update"], ["catalog", "stats"],
+    ["catalog", "update"], ["catalog", "stats"], ["review"], ["due"],
 ])
 def test_every_command_explains_itself(cli: Cli, command: list[str]) -> None:
     code, out, _err = cli(*command, "--help")

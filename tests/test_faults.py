@@ -34,9 +34,11 @@ def test_missing_stylesheet_is_named(project: Path, cli: Cli) -> None:
 
 
 def test_missing_font_is_named(project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    spanish = languages.LANGUAGES["es"]
-    monkeypatch.setitem(languages.LANGUAGES, "es", languages.Language(
-        "es", "ltr", ("No Such Font Family",), name=spanish.name))
+    config = project / languages.LANGUAGES_FILE
+    config.write_text(config.read_text().replace(
+        "{code: es, name: Spanish, native: español, direction: ltr, fonts: [Noto Sans]",
+        "{code: es, name: Spanish, native: español, direction: ltr, "
+        "fonts: [No Such Font Family]"))
     code, _out, err = cli("build", "--state", "CO", "--lang", "es", "-j", "1", "--root",
                           str(project), "--today", TODAY.isoformat())
     assert code == 1 and "font 'No Such Font Family' is not installed" in err

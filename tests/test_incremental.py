@@ -120,9 +120,9 @@ def test_replay_is_refused_when_anything_it_depends_on_changed(
     real = handouts.build.check_project
     calls: list[int] = []
 
-    def counting(*args: object) -> object:
+    def counting(*args: object, **options: bool) -> object:
         calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(handouts.build, "check_project", counting)
     _build(cli, project)

@@ -31,7 +31,10 @@ def _set(project: Path, lang: str, context: str | None, msgid: str | None, text:
     with path.open("rb") as handle:
         found = next(m for m in read_po(handle) if m.context == message.context
                      and m.id == message.id)
-    return int(found.lineno or 0)
+    # Problems point at the msgstr, where the translator types.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n in range(int(found.lineno or 1), len(lines) + 1)
+                if lines[n - 1].startswith("msgstr"))
 
 
 @pytest.mark.parametrize(("lang", "context", "text", "rule"), [
@@ -43,6 +46,8 @@ def _set(project: Path, lang: str, context: str | None, msgid: str | None, text:
      "translation-identifier"),
     ("es", None, "Datos comprobados el %(fecha)s", "translation-placeholder"),
     ("es", None, "<b>Datos</b> comprobados el %(date)s", "translation-markup"),
+    ("es", "US/federal-ruling", "En noviembre de 2025, un juez federal decidió.",
+     "translation-month"),
 ])
 def test_a_changed_fact_blocks(project: Path, cli: Cli, lang: str, context: str | None,
                                text: str, rule: str) -> None:
@@ -247,3 +252,29 @@ def test_a_percent_in_a_heading_never_crashes_a_build(project: Path, cli: Cli) -
     assert code == 1 and "error[translation-format]" in err
     assert (project / "build/CO/CO-en-letter.pdf").is_file()
     assert not (project / "build/CO/CO-es-letter.pdf").exists()
+def test_numbers_and_phones_are_shown_as_written() -> None:
+    english = "Call 1-844-864-8341 about the 2,021 cases."
+    found = {rule: message for _sev, rule, message in compare(
+        english, "Llame al 1-844-864-8314 sobre los 2.021 casos.", "es")}
+    assert found == {"translation-phone":
+                     "phone must be exactly 1-844-864-8341; found 1-844-864-8314"}
+    found = {rule: message for _sev, rule, message in compare(
+        "The 2021 law.", "قانون عام ٢٠١٢.", "ar")}
+    # Numbers are compared as values in order (integration's rule); shown as written too.
+    assert found["translation-number"] == ("number differs from the English (missing 2021; "
+                                           "not in the English: ٢٠١٢)")
+
+
+@pytest.mark.parametrize(("lang", "english", "translation", "flagged"), [
+    ("es", "Since July 1, 2025.", "Desde el 1 de junio de 2025.", True),
+    ("es", "Since July 1, 2025.", "Desde el 1 de julio de 2025.", False),
+    ("es", "By Sept. 29, 2025.", "Antes del 29 de septiembre de 2025.", False),
+    ("ru", "In December 2025.", "В декабре 2025 года.", False),  # inflected: not judged
+    ("ru", "On 1 December 2025.", "1 ноября 2025 года.", True),
+    ("zh_Hans", "In December 2025.", "2025年12月。", False),  # a number: not judged
+    ("es", "Workers may not share it.", "Los trabajadores no pueden compartirlo.", False),
+])
+def test_month_names_follow_cldr(lang: str, english: str, translation: str,
+                                 flagged: bool) -> None:
+    rules = {rule for _sev, rule, _m in compare(english, translation, lang)}
+    assert ("translation-month" in rules) is flagged

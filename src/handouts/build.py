@@ -40,7 +40,7 @@ from .check import Checked, Report, check_project
 from .errors import BuildError, CatalogError, Problem, RenderError, SheetsError, shown
 from .fitting import Tried, first_step, next_step
 from .fonts import family_files, uncovered_characters, visible_text
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import Project, load_project
 from .output import ensure_inside, write_atomic
 from .pdf import lay_out, on_first_page, pages_used, write_document
@@ -79,10 +79,12 @@ class Outcome:
     unchanged: bool = False
     """Skipped: the PDF on disk was built from exactly these inputs."""
     previews: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+    """A what-if run (``--today`` another day): nothing was rendered, written or removed."""
 
     @property
     def written(self) -> bool:
-        return not self.blockers
+        return not self.blockers and not self.dry_run
 
 
 @dataclass
@@ -96,7 +98,19 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return all(o.written for o in self.outcomes) and not self.report.errors
+        """No content error: handouts merely withheld for missing translations do not fail
+        (see :meth:`Report.fails`)."""
+        return not self.report.errors
+
+    @property
+    def clean(self) -> bool:
+        """Every requested handout written and no error at all (what a replay may repeat)."""
+        return (all(o.written for o in self.outcomes)
+                and not any(p.severity == "error" for p in self.report.problems))
+
+    def withheld(self, outcome: Outcome) -> bool:
+        """Blocked only by translations still to do (or a draft language's problems)."""
+        return bool(outcome.blockers) and not any(self.report.fails(p) for p in outcome.blockers)
 
     @property
     def project(self) -> Project:
@@ -127,7 +141,7 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup,
                     hint: int | None = None) -> tuple[bytes, int, int]:
     """Render at the largest type that fits on ``MAX_PAGES`` pages (see :mod:`.fitting`),
     starting the search at ``hint``, the step this handout's previous build chose."""
-    language = LANGUAGES[target.lang]
+    language = languages_of(project.root).by_code[target.lang]
     tried: Tried = {}
     best: tuple[int, Any, str] | None = None
     fallback: tuple[int, Any, str] | None = None
@@ -276,23 +290,32 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                    print_shop: bool = False, previews: bool = False,
                    force: bool = False, progress: Progress | None = None,
                    planned: Callable[[int], None] | None = None,
-                   replay: bool = True) -> BuildResult:
+                   replay: bool = True, *,
+                   dry_run: bool = False, require_translations: bool = False,
+                   release: bool = False) -> BuildResult:
     """Check, then render what changed, then write. ``planned`` hears how many handouts will be
     rendered and ``progress`` each one as it is done (for a progress bar). ``replay=False``
-    always loads and checks (the site needs the snapshot the outputs were made from)."""
+    always loads and checks (the site needs the snapshot the outputs were made from).
+
+    ``dry_run`` (a what-if ``--today``): check and plan only; nothing under build/ is written
+    or removed, and each outcome says what a real build would do.
+    """
     _check_source_date_epoch()
     request = {"states": sorted(states) if states else None, "langs": list(langs),
-               "papers": list(papers), "today": today.isoformat(), "print_shop": print_shop}
+               "papers": list(papers), "today": today.isoformat(), "print_shop": print_shop,
+               "require_translations": require_translations, "release": release}
     files = file_digests(root)
     digest = build_digest(root, request, files)
-    if replay and not force and not previews:
+    if replay and not force and not previews and not dry_run:
         replayed = _replay(root, digest, states)
         if replayed is not None:
             if planned:
                 planned(0)
             return replayed
-    drop_manifest(root)
-    checked = check_project(root, states, langs, today)
+    if not dry_run:
+        drop_manifest(root)
+    checked = check_project(root, states, langs, today,
+                            require_translations=require_translations, release=release)
     project, report = checked.project, checked.report
     targets = [Target(state, lang, paper, print_shop)
                for state in project.state_codes() for lang in langs for paper in papers]
@@ -314,6 +337,10 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
             outcome.fit, outcome.pages = saved.fit or 0, saved.pages or 0
         else:
             todo.append((target, saved.fit if saved else None))
+    if dry_run:
+        for outcome in outcomes.values():
+            outcome.dry_run = True
+        return BuildResult(report, list(outcomes.values()), root, states, project)
     if planned:
         planned(len(todo))
     written: list[Outcome] = []
@@ -345,7 +372,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     except OSError as exc:
         raise _write_error(exc) from exc
     built = BuildResult(report, list(outcomes.values()), root, states, project)
-    if built.ok and _unchanged_since_load(checked, files, root):
+    if built.clean and _unchanged_since_load(checked, files, root):
         try:
             save_manifest(root, digest, [p.as_dict() for p in report.problems], [
                 {"path": o.target.relpath(), "state": o.target.state, "lang": o.target.lang,

@@ -20,11 +20,12 @@ from typing import Any
 from . import __version__
 from .catalogs import TEMPLATES_DIR, Translations, UiMessage, printed_messages
 from .fonts import family_files
-from .languages import LANGUAGES
+from .languages import languages_of
 from .loader import Project, read_content
 from .memo import CACHE_DIR, code_digest
 from .output import write_atomic
 from .pdf import FONT_DIRS, weasyprint_version
+from .reviews import all_reviewed, handout_entries
 
 #: Larger than any file the build reads (catalogs are capped at 8 MB, sheets at 2 MB).
 DIGEST_LIMIT = 16_000_000
@@ -82,7 +83,7 @@ class OutputKeys:
             self._fonts[lang] = _hash([
                 (family, [(str(p), p.stat().st_size, p.stat().st_mtime_ns)
                           for p in family_files(family)])
-                for family in LANGUAGES[lang].fonts])
+                for family in languages_of(self.project.root).by_code[lang].fonts])
         return self._fonts[lang]
 
     def _texts_of(self, state: str, lang: str, catalog: Translations | None) -> str:
@@ -96,6 +97,9 @@ class OutputKeys:
                 for msgid, context in printed_messages(self.project, state, self.ui):
                     found = catalog.get(msgid, context=context)
                     texts.append((context, msgid, found.string if found else None))
+                # Review records decide whether the "not yet reviewed" notice prints.
+                texts.append(all_reviewed(self.project.root, lang, handout_entries(
+                    self.project, state, self.ui, catalog)))
             self._texts[(state, lang)] = _hash(texts)
         return self._texts[(state, lang)]
 

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import babel
@@ -30,7 +30,7 @@ from markupsafe import escape as escape_html
 
 from . import memo
 from .errors import CatalogError, Problem, shown
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import ContentReadError, Project, read_content
 from .memo import code_digest, key_of
 from .models import Claim
@@ -43,12 +43,22 @@ TEMPLATES_DIR = "templates"
 DOMAIN = "messages"
 PROJECT_NAME = "sheets"
 COPYRIGHT = "the sheets contributors"
-#: Until a qualified translator reviews a catalog (languages.py records who and when).
+#: Until a qualified translator reviews it (review records: translations/<lang>/reviews.yaml).
 MACHINE_TRANSLATOR = "machine-assisted translation, unreviewed <>"
 KEEP_NOTE = ("Keep unchanged: numbers, years, dates' digits, bill and statute ids, "
-             "phone numbers, URLs, %(name)s placeholders.")
+             "phone numbers, URLs.")
 #: Real catalogs are under 100 KB; a catalog is read whole, so it has a cap like sheets.
 MAX_CATALOG_BYTES = 8_000_000
+#: What each template placeholder stands for: translators move it, never translate it.
+PLACEHOLDER_NOTES = {
+    "%(date)s": "%(date)s is the date the facts were last checked, already written out in "
+                "your language (e.g. 1 de marzo de 2026); keep it as is, where your grammar "
+                "puts a date.",
+    "%(state)s": "%(state)s is the state's name, as translated in its own entry.",
+    "%(edition)s": "%(edition)s is the edition's short code (e.g. 3f9a2c1b).",
+}
+#: How much of each quote the catalog shows: enough to see what the claim rests on.
+QUOTE_CHARS = 200
 #: Stable header date so that regenerating an unchanged template changes no byte.
 _EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
@@ -119,8 +129,12 @@ def extract_messages(project: Project) -> Catalog:
     catalog = Catalog(project=PROJECT_NAME, version="1", charset="utf-8",
                       copyright_holder=COPYRIGHT, creation_date=_EPOCH, fuzzy=False)
     for ui in extract_template_messages(project.root):
+        placeholders = [note for name, note in PLACEHOLDER_NOTES.items() if name in ui.id]
+        if "%(" in ui.id and not placeholders:
+            placeholders = ["Keep each %(...)s placeholder exactly as it is."]
         catalog.add(ui.id, locations=[(ui.path, ui.line)],
-                    auto_comments=["Handout template text (headings, labels).", KEEP_NOTE],
+                    auto_comments=["Handout template text (headings, labels).", KEEP_NOTE,
+                                   *placeholders],
                     flags=("python-format",) if "%(" in ui.id else ())
     for code in project.state_codes():
         sheet = project.states[code]
@@ -137,6 +151,7 @@ def extract_messages(project: Project) -> Catalog:
         if claim.renamed_from:
             comments.append(f"Renamed from {claim.key.split('/')[0]}/{claim.renamed_from}.")
         comments += [f"Source: {title}" for title in titles]
+        comments += translator_context(project.root, claim)
         comments.append(KEEP_NOTE)
         catalog.add(claim.text, context=claim.key, locations=[(claim.path, claim.line)],
                     auto_comments=comments)
@@ -380,6 +395,14 @@ class Translations:
     def get(self, msgid: str, context: str | None = None) -> Entry | None:
         return self.entries.get((context, msgid))
 
+    def line_of_context(self, context: str | None) -> int:
+        """Where an entry of this context is (its older English), else line 1."""
+        if context is not None:
+            for (ctx, _msgid), entry in self.entries.items():
+                if ctx == context:
+                    return entry.lineno
+        return 1
+
     @classmethod
     def from_catalog(cls, catalog: Catalog, lang: str) -> Translations:
         """The entries of ``catalog`` in ``lang``, with each current translation's findings."""
@@ -422,7 +445,7 @@ def read_translations(root: Path, lang: str) -> Translations:
         raise CatalogError(str(exc), _rel(path, root), exc.lineno + 1) from exc
     except (ValueError, LookupError) as exc:
         raise CatalogError(str(exc), _rel(path, root)) from exc
-    translations = Translations.from_catalog(catalog, lang)
+    translations = at_msgstr_lines(Translations.from_catalog(catalog, lang), data)
     translations.sha256 = sha256
     memo.save(root, name, key, [[context, msgid, e.string, e.fuzzy, e.lineno, e.findings]
                                 for (context, msgid), e in translations.entries.items()])
@@ -703,7 +726,7 @@ def open_catalog(root: Path, lang: str) -> tuple[Translations | None, list[Probl
     blocks it."""
     path = po_path(root, lang)
     rel = _rel(path, root)
-    if lang not in LANGUAGES:
+    if lang not in languages_of(root).by_code:
         return None, [Problem(TRANSLATIONS_DIR, 1, "catalog-missing",
                               f"{lang}: not a configured language", lang=lang)]
     if not path.exists():
@@ -725,7 +748,14 @@ def translation_problems(project: Project, state: str, lang: str, ui: list[UiMes
     problems = []
     for msgid, context, label, scope in wanted:
         found = catalog.get(msgid, context=context)
-        if found is None or not found.string:
+        if found is None:
+            # The English is new or changed and `catalog update` has not run since.
+            line = catalog.line_of_context(context)
+            what = "the English changed" if line > 1 else "new English"
+            problems.append(Problem(rel, line, "catalog-not-updated",
+                                    f"{label}: {what} since this catalog was updated",
+                                    state=scope, lang=lang))
+        elif not found.string:
             line = found.lineno if found is not None and found.lineno else 1
             problems.append(Problem(rel, line, "translation-missing",
                                     f"{label}: not translated", state=scope, lang=lang))
@@ -832,3 +862,34 @@ def lock_translations(root: Path, langs: Iterable[str]) -> list[str]:
     write_atomic(root / LOCK_FILE, (json.dumps(payload, indent=2, ensure_ascii=False)
                                     + "\n").encode("utf-8"))
     return changed
+def at_msgstr_lines(translations: Translations, data: bytes) -> Translations:
+    """Entries whose line is their ``msgstr``'s (Babel gives the msgid's): a problem with a
+    translation points where the translator types."""
+    lines = data.decode("utf-8", "replace").split("\n")
+    for key, entry in translations.entries.items():
+        number = entry.lineno
+        while number <= len(lines) and not lines[number - 1].startswith("msgstr"):
+            number += 1
+        if number <= len(lines) and number != entry.lineno:
+            translations.entries[key] = replace(entry, lineno=number)
+    return translations
+
+
+def translator_context(root: Path, claim: Claim) -> list[str]:
+    """What a careful legal translation needs beside the English: the quotes the claim rests
+    on (their start), the maintainers' caution for translators, the glossary terms it uses."""
+    from .glossary import load_glossary
+
+    lines = []
+    for citation in claim.citations:
+        quote = " ".join(citation.quote.split())
+        if quote:
+            cut = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…"
+            lines.append(f"Quote ({citation.locator or citation.source}): \u201c{cut}\u201d")
+    if claim.translator_note:
+        lines.append("Note for translators: " + " ".join(claim.translator_note.split()))
+    terms = load_glossary(root).terms_in(claim.text)
+    if terms:
+        lines.append("Glossary (translations/glossary.yaml): " + "; ".join(
+            f"{t.term}" + (f" ({t.note})" if t.note else "") for t in terms))
+    return lines

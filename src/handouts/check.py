@@ -24,7 +24,9 @@ from .catalogs import (
     translation_problems,
 )
 from .errors import Problem, shown
-from .languages import SOURCE_LANGUAGE
+from .freshness import due_soon
+from .glossary import glossary_problems, load_glossary
+from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import Project, load_project
 from .models import (
     MAX_CLAIMS,
@@ -39,8 +41,10 @@ from .models import (
     Source,
     StateFile,
 )
+from .provenance import outdated_problems, read_bases
 from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .readability import MAX_CLAIM_GRADE, MAX_HANDOUT_GRADE, combined_grade, grade
+from .reviews import read_reviews, unreviewed_problems
 from .tokens import as_phone_number, forbidden_controls, missing_numbers, phone_numbers
 from .urls import url_problem
 
@@ -86,6 +90,17 @@ RULES: dict[str, str] = {
     "catalog-syntax": "a catalog cannot be read",
     "translation-missing": "a printed string has no translation",
     "translation-fuzzy": "a printed string's translation is marked fuzzy (outdated)",
+    "catalog-not-updated": "a printed string is new or changed in English and the catalog "
+                           "has not been updated since",
+    "translation-outdated": "a translation of outdated English whose fuzzy flag was removed",
+    "translation-unreviewed": "a handout prints entries no review record approves "
+                              "(--release only)",
+    "claim-due-soon": "a claim's re-check date is within 30 days (warning)",
+    "translation-glossary": "a translation does not use the glossary's rendering of a term "
+                            "(warning)",
+    "glossary-invalid": "translations/glossary.yaml cannot be used",
+    "language-invalid": "an entry of translations/languages.yaml is not a usable language",
+    "reviews-invalid": "a review or translated-from file cannot be read (warning)",
     **{rule: f"a translation's {kind}s differ from the English"
        for kind, rule in TOKEN_RULES.items()},
     **{rule: f"{text} (warning)" for rule, text in WARNING_RULES.items()},
@@ -117,15 +132,37 @@ RULES: dict[str, str] = {
 }
 
 
+#: Translations merely missing or fuzzy after an English change: they withhold their handouts
+#: and are reported as one summary with the next step; they fail only with
+#: ``--require-translations`` (implied by ``--release``).
+PENDING_RULES = frozenset({"catalog-not-updated", "translation-missing", "translation-fuzzy",
+                           "catalog-missing"})
+
+
 @dataclass
 class Report:
     """All problems found, and which handouts they block."""
 
     problems: list[Problem] = field(default_factory=list)
+    require_translations: bool = False
+    drafts: frozenset[str] = frozenset()
+    """Draft languages: their problems withhold their handouts but never fail."""
+
+    def fails(self, problem: Problem) -> bool:
+        """Whether ``problem`` makes check, build and site exit 1."""
+        if problem.severity != "error" or (problem.lang is not None
+                                           and problem.lang in self.drafts):
+            return False
+        return self.require_translations or problem.rule not in PENDING_RULES
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems if self.fails(p)]
+
+    @property
+    def pending(self) -> list[Problem]:
+        """Errors that withhold handouts without failing (see :data:`PENDING_RULES`)."""
+        return [p for p in self.problems if p.severity == "error" and not self.fails(p)]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -501,11 +538,23 @@ class Checked:
 
 
 def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
-                  today: dt.date) -> Checked:
-    """Load the content and run every rule for the requested states and languages."""
+                  today: dt.date, *, require_translations: bool = False,
+                  release: bool = False) -> Checked:
+    """Load the content and run every rule for the requested states and languages.
+
+    ``release``: every printed entry needs a matching review record, and missing
+    translations fail (as with ``require_translations``); draft languages count too.
+    """
     project = load_project(root, list(states) if states else None)
-    checked = Checked(project, Report(), ui=extract_template_messages(root))
+    languages = languages_of(root)
+    report = Report(require_translations=require_translations or release,
+                    drafts=frozenset() if release else languages.drafts)
+    checked = Checked(project, report, ui=extract_template_messages(root))
+    checked.report.extend(languages.problems)
     checked.report.extend(check_content(project, today))
+    checked.report.extend(due_soon(project, today))
+    glossary = load_glossary(root)
+    checked.report.extend(glossary.problems)
     for lang in langs:
         if lang == SOURCE_LANGUAGE:
             continue
@@ -515,8 +564,17 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
             continue
         checked.catalogs[lang] = catalog
         checked.report.extend(locked_problems(root, lang, catalog, checked.ui))
+        bases, reviews = read_bases(root, lang), read_reviews(root, lang)
+        checked.report.extend(bases.problems + reviews.problems)
         for state in project.state_codes():
             if state not in project.broken:
                 checked.report.extend(
                     translation_problems(project, state, lang, checked.ui, catalog))
+                checked.report.extend(outdated_problems(project, state, lang, checked.ui,
+                                                        catalog, bases, reviews))
+                checked.report.extend(glossary_problems(project, state, lang, catalog,
+                                                        glossary))
+                if release:
+                    checked.report.extend(unreviewed_problems(project, state, lang, checked.ui,
+                                                              catalog, reviews))
     return checked

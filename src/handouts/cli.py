@@ -1,6 +1,8 @@
 """The `sheets` command line: options, output and exit codes; the work happens elsewhere.
 
-Exit codes: 0 clean, 1 problems (or a blocked handout), 2 bad usage.
+Exit codes: 0 clean, 1 problems (or a blocked handout), 2 bad usage. Translations merely
+missing or fuzzy after an English change withhold their handouts and are summarized with the
+next step, but exit 0 unless ``--require-translations`` (implied by ``--release``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .errors import Problem, SheetsError, shown
-from .languages import LANGUAGES, SOURCE_LANGUAGE, TRANSLATED
+from .languages import SOURCE_LANGUAGE, languages_of
 
 if TYPE_CHECKING:
+    from .build import BuildResult, Outcome
+    from .check import Report
     from .loader import Project
 
 app = typer.Typer(
@@ -54,13 +58,34 @@ StateOpt = Annotated[list[str] | None, typer.Option(
 LangOpt = Annotated[list[str] | None, typer.Option(
     "--lang", "-l", help="Language code; repeat for several. Default: every configured one.")]
 TodayOpt = Annotated[str | None, typer.Option(
-    "--today", envvar="SHEETS_TODAY", metavar="YYYY-MM-DD",
-    help="Check as of this date instead of the calendar's (re-check dates, future dates).")]
+    "--today", metavar="YYYY-MM-DD",
+    help="What if it were this date (re-check dates, future dates)? Another date than today's "
+    "is a dry run: nothing under build/ is written or removed.")]
+
+
+RequireOpt = Annotated[bool, typer.Option(
+    "--require-translations", help="Missing or fuzzy translations are errors (exit 1) instead "
+    "of withholding their handouts.")]
+ReleaseOpt = Annotated[bool, typer.Option(
+    "--release", help="For handouts to be published: every printed entry needs a matching "
+    "review record (`sheets review`); implies --require-translations.")]
+
+
+def _clock() -> dt.date:
+    """Today: the calendar's, or ``SHEETS_TODAY`` (a CI run or a test pinned to one date)."""
+    pinned = os.environ.get("SHEETS_TODAY", "").strip()
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise typer.BadParameter(f"SHEETS_TODAY={pinned!r} is not a date (YYYY-MM-DD)"
+                                     ) from None
+    return dt.date.today()
 
 
 def _today(value: str | None) -> dt.date:
     if value is None:
-        return dt.date.today()
+        return _clock()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -68,13 +93,21 @@ def _today(value: str | None) -> dt.date:
                                  param_hint="--today") from None
 
 
-def _langs(values: list[str] | None) -> list[str]:
+def _what_if(today: dt.date) -> bool:
+    """A ``--today`` other than the real date is a what-if: it writes nothing under build/."""
+    return today != _clock()
+
+
+def _langs(values: list[str] | None, root: Path = Path(".")) -> list[str]:
+    """The requested languages; by default every published one (drafts only on request)."""
+    languages = languages_of(root)
     if not values:
-        return list(LANGUAGES)
-    unknown = [v for v in values if v not in LANGUAGES]
+        return languages.published
+    unknown = [v for v in values if v not in languages.by_code]
     if unknown:
-        raise typer.BadParameter(f"unknown language {', '.join(unknown)}; configured: "
-                                 f"{', '.join(LANGUAGES)}", param_hint="--lang")
+        raise typer.BadParameter(f"unknown language {', '.join(unknown)}; configured in "
+                                 f"translations/languages.yaml: {', '.join(languages.by_code)}",
+                                 param_hint="--lang")
     return list(dict.fromkeys(values))
 
 
@@ -88,13 +121,28 @@ def _states(values: list[str] | None, all_states: bool = False) -> list[str] | N
     return list(dict.fromkeys(v.upper() for v in values))
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], report: Report | None = None) -> None:
+    """One line per problem, each with its "fix:"; pending translations (see
+    :meth:`Report.fails`) are left to :func:`_print_pending`'s summary."""
+    from .hints import fix_for
+
     seen = set()
+    pending = set(report.pending) if report is not None else set()
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.rule, p.message)):
+        if problem in pending:
+            continue
         text = problem.format()
         if text not in seen:
             seen.add(text)
             typer.echo(text, err=problem.severity == "error")
+            typer.echo(f"    fix: {fix_for(problem)}", err=problem.severity == "error")
+
+
+def _print_pending(report: Report, states: list[str], langs: list[str]) -> None:
+    from .summary import pending_summary
+
+    for line in pending_summary(report, states, langs):
+        typer.echo(line, err=True)
 
 
 @contextmanager
@@ -140,32 +188,63 @@ def check(
                                         "handout's reading level; json: {problems: [...], "
                                         "reading_level: {state: ...}}.")]
     = Format.text,
+    require_translations: RequireOpt = False,
+    release: ReleaseOpt = False,
+    list_rules: Annotated[bool, typer.Option(
+        "--list-rules", help="Print every rule id with its meaning and what to do; check "
+        "nothing.")] = False,
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
-    """Check content and translations; print every problem; exit 1 if any error."""
-    from .check import check_project, reading_levels
+    """Check content and translations; print every problem with its fix; exit 1 if any error.
 
+    Translations merely missing or fuzzy are summarized (their handouts are withheld) and do
+    not fail, unless --require-translations or --release.
+    """
+    from .check import RULES, check_project, reading_levels
+    from .hints import fix_for
+
+    if list_rules:
+        for rule, meaning in RULES.items():
+            typer.echo(f"{rule}: {meaning}\n    fix: {fix_for(Problem('', 0, rule, ''))}")
+        raise typer.Exit(0)
+    day = _today(today)
+    langs = _langs(lang, root)
     try:
-        checked = check_project(root, _states(state), _langs(lang), _today(today))
+        with _frozen_if(_what_if(day)):
+            checked = check_project(root, _states(state), langs, day,
+                                    require_translations=require_translations, release=release)
     except SheetsError as exc:
         raise _fail(exc) from exc
     report, levels = checked.report, reading_levels(checked.project)
     if fmt is Format.json:
-        unique = {p.format(): p.as_dict() for p in report.sorted()}
+        unique = {p.format(): {**p.as_dict(), "fix": fix_for(p), "fails": report.fails(p)}
+                  for p in report.sorted()}
         typer.echo(json.dumps({
             "problems": list(unique.values()),
             "reading_level": {level.state: {"grade": level.grade, "claims": level.claims}
                               for level in levels},
         }, indent=2, ensure_ascii=False))
     else:
-        _print_problems(report.problems)
+        _print_problems(report.problems, report)
+        _print_pending(report, checked.project.state_codes(), langs)
         for level in levels:
             typer.echo(f"{level.state}: reading level grade {level.grade:.1f} "
                        f"(Flesch-Kincaid, {len(level.claims)} printed claims)", err=True)
         errors, warnings = len(report.errors), len(report.warnings)
         typer.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     raise typer.Exit(1 if report.errors else 0)
+
+
+@contextmanager
+def _frozen_if(what_if: bool) -> Iterator[None]:
+    from . import memo
+
+    if what_if:
+        with memo.frozen():
+            yield
+    else:
+        yield
 
 
 @app.command()
@@ -191,16 +270,17 @@ def build(
         "--quiet", "-q", help="Print only problems, blocked handouts and the summary.")] = False,
     fmt: Annotated[Format, typer.Option("--format", help="text, or json for CI.")]
     = Format.text,
-    release: Annotated[bool, typer.Option(
-        "--release", help="Refuse languages whose translation no qualified translator has "
-        "reviewed yet (for handouts to be published).")] = False,
+    release: ReleaseOpt = False,
+    require_translations: RequireOpt = False,
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
     """Check, then write one PDF per state × language × paper under build/.
 
     A handout that any error touches is blocked: it is not written, and an older copy of it is
-    removed. Exit 1 if anything requested was blocked.
+    removed. Exit 1 on a content error; handouts withheld only for missing translations are
+    listed and exit 0 (unless --require-translations or --release). With a --today other than
+    the real date nothing is written or removed: it says what a build would do.
     """
     from .build import build_handouts
 
@@ -208,19 +288,16 @@ def build(
         raise typer.BadParameter("name a state with --state XX, or use --all",
                                  param_hint="--state")
     papers = [p.value for p in paper] if paper else [Paper.letter.value]
-    langs = _langs(lang)
-    if release:
-        unreviewed = [code for code in langs if not LANGUAGES[code].reviewed]
-        if unreviewed:
-            typer.echo(f"error: --release refuses unreviewed translations: "
-                       f"{', '.join(unreviewed)} (record the review in languages.py, or "
-                       "choose --lang)", err=True)
-            raise typer.Exit(1)
-    with _progress_bar(quiet or fmt is Format.json) as (planned, advance):
+    langs = _langs(lang, root)
+    day = _today(today)
+    what_if = _what_if(day)
+    with _progress_bar(quiet or fmt is Format.json) as (planned, advance), _frozen_if(what_if):
         try:
             result = build_handouts(root, _states(state, all_states), langs,
-                                    list(dict.fromkeys(papers)), _today(today), jobs,
-                                    print_shop, png, force, advance, planned)
+                                    list(dict.fromkeys(papers)), day, jobs,
+                                    print_shop, png, force, advance, planned, dry_run=what_if,
+                                    require_translations=require_translations,
+                                    release=release)
         except SheetsError as exc:
             raise _fail(exc) from exc
     if fmt is Format.json:
@@ -228,16 +305,22 @@ def build(
             "problems": [p.as_dict() for p in result.report.sorted()],
             "outputs": [{"path": o.target.relpath(), "state": o.target.state,
                          "lang": o.target.lang, "paper": o.target.paper,
-                         "status": "unchanged" if o.unchanged else "written" if o.written
-                         else "blocked", "pages": o.pages, "type_step": o.fit,
+                         "status": _status(result, o), "pages": o.pages, "type_step": o.fit,
                          "problems": len(o.blockers)} for o in result.outcomes]},
             indent=2, ensure_ascii=False))
         raise typer.Exit(0 if result.ok else 1)
-    _print_problems(result.report.problems)
-    counts = {"written": 0, "unchanged": 0, "blocked": 0}
+    _print_problems(result.report.problems, result.report)
+    if what_if:
+        _print_dry_run(result, day, root)
+        raise typer.Exit(0 if result.ok else 1)
+    counts = {"written": 0, "unchanged": 0, "blocked": 0, "withheld": 0}
     for outcome in result.outcomes:
         rel = outcome.target.relpath()
-        if outcome.unchanged:
+        if outcome.blockers and result.withheld(outcome):
+            counts["withheld"] += 1
+            extra = "; removed the older copy" if outcome.removed_stale else ""
+            typer.echo(f"withheld {rel}: translation pending{extra}", err=True)
+        elif outcome.unchanged:
             counts["unchanged"] += 1
             if not quiet:
                 typer.echo(f"unchanged {rel}")
@@ -253,17 +336,45 @@ def build(
             why = f"{len(outcome.blockers)} problem(s)"
             extra = "; removed the older copy" if outcome.removed_stale else ""
             typer.echo(f"blocked {rel}: {why}{extra}", err=True)
+    _print_pending(result.report, sorted({o.target.state for o in result.outcomes}), langs)
     typer.echo(", ".join(f"{n} {label}" for label, n in counts.items()), err=True)
     raise typer.Exit(0 if result.ok else 1)
 
 
+def _status(result: BuildResult, outcome: Outcome) -> str:
+    if outcome.dry_run:
+        return "would-write" if not outcome.blockers else (
+            "would-withhold" if result.withheld(outcome) else "would-block")
+    if outcome.unchanged:
+        return "unchanged"
+    if outcome.written:
+        return "written"
+    return "withheld" if result.withheld(outcome) else "blocked"
+
+
+def _print_dry_run(result: BuildResult, day: dt.date, root: Path) -> None:
+    """What a build on the real date would do with these inputs; nothing was touched."""
+    typer.echo(f"what-if as of {day}: nothing under build/ was written or removed", err=True)
+    for outcome in result.outcomes:
+        rel = outcome.target.relpath()
+        exists = (root / rel).exists()
+        if not outcome.blockers:
+            verb = "would keep " if outcome.unchanged else "would write"
+        elif exists:
+            verb = "would remove"
+        else:
+            verb = "would withhold" if result.withheld(outcome) else "would block"
+        reason = f" ({outcome.blockers[0].rule})" if outcome.blockers else ""
+        typer.echo(f"{verb} {rel}{reason}")
+
+
 @app.command()
-def doctor() -> None:
+def doctor(root: RootOpt = Path(".")) -> None:
     """Report what this machine lacks: Pango, fonts per language, HarfBuzz subsetting."""
     from .doctor import diagnose
 
     missing_required = False
-    for finding in diagnose():
+    for finding in diagnose(root):
         mark = "ok  " if finding.ok else ("MISS" if finding.required else "warn")
         typer.echo(f"{mark} {finding.name}: {finding.detail}")
         if not finding.ok:
@@ -277,32 +388,51 @@ def site(
     lang: LangOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Handouts at a time.")]
     = os.cpu_count() or 1,
+    require_translations: RequireOpt = False,
+    release: ReleaseOpt = False,
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
     """Build every handout (Letter and A4), then write build/site/: an index of every edition
-    and a sources page per state. Blocked handouts are listed with the reason."""
+    and a sources page per state. Blocked and withheld handouts are listed with the reason;
+    exit 1 on a content error only (as `sheets build`)."""
     from .build import build_handouts
     from .site import withheld_states, write_site
 
+    day = _today(today)
+    what_if = _what_if(day)
     try:
-        langs = _langs(lang)
-        # No replay: the site is written from the very snapshot its PDFs were made from.
-        result = build_handouts(root, None, langs, ["letter", "a4"], _today(today), jobs,
-                                replay=False)
+        langs = _langs(lang, root)
+        with _frozen_if(what_if):
+            # No replay: the site is written from the very snapshot its PDFs were made from.
+            result = build_handouts(root, None, langs, ["letter", "a4"], day, jobs,
+                                    replay=False, dry_run=what_if,
+                                    require_translations=require_translations,
+                                    release=release)
+        if what_if:
+            _print_problems(result.report.problems, result.report)
+            _print_dry_run(result, day, root)
+            typer.echo("would write build/site/", err=True)
+            raise typer.Exit(0 if result.ok else 1)
         index = write_site(result.project, result, langs)
     except SheetsError as exc:
         raise _fail(exc) from exc
-    _print_problems(result.report.problems)
-    blocked = [o for o in result.outcomes if not o.written]
+    _print_problems(result.report.problems, result.report)
+    withheld = [o for o in result.outcomes if result.withheld(o)]
+    blocked = [o for o in result.outcomes if not o.written and not result.withheld(o)]
     for outcome in blocked:
         typer.echo(f"withheld {outcome.target.relpath()}: {len(outcome.blockers)} problem(s)",
                    err=True)
+    for outcome in withheld:
+        typer.echo(f"withheld {outcome.target.relpath()}: translation pending", err=True)
     for code in withheld_states(result.project, result):
         typer.echo(f"withheld {code}/sources.html: published as \"being updated\"", err=True)
-    typer.echo(f"wrote {index.relative_to(root)} ({len(result.outcomes) - len(blocked)} PDFs, "
-               f"{len(blocked)} blocked)")
-    # As `sheets build`: exit 1 when anything requested was withheld.
+    _print_pending(result.report, result.project.state_codes(), langs)
+    written = len(result.outcomes) - len(blocked) - len(withheld)
+    held = f", {len(withheld)} withheld" if withheld else ""
+    typer.echo(f"wrote {index.relative_to(root)} ({written} PDFs, {len(blocked)} blocked{held})")
+    # As `sheets build`: exit 1 on a content error; handouts merely withheld for
+    # translations still to do do not fail.
     raise typer.Exit(0 if result.ok else 1)
 
 
@@ -425,14 +555,15 @@ def catalog_extract(
 
 @catalog_app.command("init")
 def catalog_init(
-    lang: Annotated[str, typer.Argument(help="A language configured in languages.py.")],
+    lang: Annotated[str, typer.Argument(
+        help="A language configured in translations/languages.yaml.")],
     root: RootOpt = Path("."),
 ) -> None:
     """Create the catalog of a newly configured language from the current template."""
     from .catalogs import extract_messages, init_catalog
     from .loader import load_project
 
-    (code,) = _langs([lang])
+    (code,) = _langs([lang], root)
     if code == SOURCE_LANGUAGE:
         raise typer.BadParameter("English is the source language; it has no catalog")
     try:
@@ -455,31 +586,36 @@ def catalog_update(
 
     Translations are never lost: a changed English string keeps its old translation, marked
     fuzzy with the previous English; strings no longer used are kept as obsolete (#~).
+    Before merging, it records which English each current translation was made from
+    (translations/<lang>/translated-from.yaml), so that clearing a fuzzy flag by hand cannot
+    print a translation of outdated English. --check compares parsed catalogs: headers a
+    gettext tool adds and re-wrapped lines pass; a different entry fails.
     """
-    from .catalogs import (
-        extract_messages,
-        load_problems,
-        outdated,
-        plan_updates,
-        update_catalogs,
-    )
+    from .catalog_compare import differences_from
+    from .catalogs import extract_messages, load_problems, plan_updates, update_catalogs
     from .loader import load_project
+    from .provenance import record_all
 
-    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
+    langs = ([code for code in _langs(lang, root) if code != SOURCE_LANGUAGE] if lang
+             else languages_of(root).translated)
     try:
         project = load_project(root)
         _refuse_broken_content(load_problems(project))
         template = extract_messages(project)
         if check_only:
-            stale = outdated(plan_updates(root, template, langs))
-            for path in stale:
-                typer.echo(f"{path.relative_to(root)}: out of date; run `sheets catalog update`")
+            stale = differences_from(root, plan_updates(root, template, langs))
+            for path, why in stale.items():
+                typer.echo(f"{path.relative_to(root)}: out of date ({why}); "
+                           "run `sheets catalog update`")
             raise typer.Exit(1 if stale else 0)
+        recorded = record_all(root, langs)
         changed = update_catalogs(root, template, langs)
     except SheetsError as exc:
         raise _fail(exc) from exc
     except OSError as exc:
         raise _write_failed(exc) from exc
+    for path in recorded:
+        typer.echo(f"recorded {path.relative_to(root)}")
     for path in changed:
         typer.echo(f"updated {path.relative_to(root)}")
     if not changed:
@@ -512,24 +648,33 @@ def catalog_stats(
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
-    """Per language and state: translated, fuzzy and missing strings, and whether that
-    handout can print now."""
+    """Per language and state: translated, fuzzy and missing strings; reviewed (a review
+    record approves the exact text), unreviewed (no record) and outdated (a record whose
+    English or translation has changed since); whether that handout can print now."""
     from .catalogs import count_entries, printed_messages
     from .check import check_project
+    from .reviews import count_reviews, handout_entries, read_reviews
 
-    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE]
+    langs = [code for code in _langs(lang, root) if code != SOURCE_LANGUAGE]
+    day = _today(today)
     try:
-        checked = check_project(root, _states(state), langs, _today(today))
+        with _frozen_if(_what_if(day)):
+            checked = check_project(root, _states(state), langs, day)
         project, report, ui = checked.project, checked.report, checked.ui
         typer.echo(f"{'lang':<8} {'state':<5} {'translated':>10} {'fuzzy':>6} {'missing':>8}"
-                   "  printable")
+                   f" {'reviewed':>9} {'unreviewed':>10} {'outdated':>8}  printable")
         for code in langs:
             catalog = checked.catalogs.get(code)
+            reviews = read_reviews(root, code)
             for st in project.state_codes():
                 counts = count_entries(catalog, printed_messages(project, st, ui))
-                printable = "yes" if not report.blockers(st, code) else "NO"
+                done = count_reviews(reviews, handout_entries(project, st, ui, catalog))
+                blockers = report.blockers(st, code)
+                printable = ("yes" if not blockers else
+                             "withheld" if not any(report.fails(p) for p in blockers) else "NO")
                 typer.echo(f"{code:<8} {st:<5} {counts.translated:>10} {counts.fuzzy:>6} "
-                           f"{counts.missing:>8}  {printable}")
+                           f"{counts.missing:>8} {done.reviewed:>9} {done.unreviewed:>10} "
+                           f"{done.outdated:>8}  {printable}")
         _echo_reading_levels(project)
     except SheetsError as exc:
         raise _fail(exc) from exc
@@ -546,6 +691,91 @@ def _echo_reading_levels(project: Project) -> None:
                 sorted(level.claims.items(), key=lambda item: -item[1])
                 if value > MAX_CLAIM_GRADE]
         typer.echo(f"{level.state:<5} {level.grade:>5.1f}  {', '.join(hard) or '-'}")
+@app.command()
+def review(
+    lang: Annotated[str, typer.Option("--lang", "-l", help="The language reviewed.")],
+    reviewer: Annotated[str, typer.Option(
+        "--reviewer", help='Who reviewed, as "Name <email>": a qualified human translator.')],
+    state: StateOpt = None,
+    entry: Annotated[list[str] | None, typer.Option(
+        "--entry", help="Only this entry (its context, e.g. CO/claim-id, or a template "
+        "string's English); repeat for several.")] = None,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Record without asking (needed when not on a terminal).")] = False,
+    root: RootOpt = Path("."),
+) -> None:
+    """Record that a qualified translator approved entries of a catalog, bound to their exact
+    English and translation (translations/<lang>/reviews.yaml).
+
+    Shows what it is about to approve first. Only translated, current entries without errors
+    can be approved; any later edit of the English or the translation voids the record.
+    """
+    from .check import check_project
+    from .reviews import check_reviewer, plan_review, record_review
+
+    (code,) = _langs([lang], root)
+    if code == SOURCE_LANGUAGE:
+        raise typer.BadParameter("English is the original; it needs no review", param_hint="--lang")
+    try:
+        who = check_reviewer(reviewer)
+        checked = check_project(root, _states(state), [code], _clock())
+        plan = plan_review(checked, code, entry or [])
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    for line in plan.refused:
+        typer.echo(f"not approvable: {line}", err=True)
+    if not plan.approve:
+        typer.echo(f"nothing to approve in {code} ({plan.already} already approved)", err=True)
+        raise typer.Exit(1 if plan.refused else 0)
+    typer.echo(f"about to record {who}'s approval of {len(plan.approve)} {code} entr"
+               f"{'y' if len(plan.approve) == 1 else 'ies'} ({plan.already} already approved):")
+    for candidate in plan.approve:
+        typer.echo(f"  {candidate.label}: {candidate.english_start} → "
+                   f"{candidate.translation_start}")
+    if not yes:
+        if not sys.stdin.isatty():
+            typer.echo("error: not on a terminal; add --yes to record these approvals", err=True)
+            raise typer.Exit(1)
+        if not typer.confirm("Record these approvals?", default=False):
+            raise typer.Exit(1)
+    try:
+        path = record_review(root, code, plan, who, _clock())
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    typer.echo(f"recorded {len(plan.approve)} approval(s) in {path.relative_to(root)}")
+
+
+@app.command()
+def due(
+    within: Annotated[str, typer.Option(
+        "--within", help="How far ahead: days (60d) or weeks (8w).")] = "60d",
+    state: StateOpt = None,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """List the claims whose re-check date falls within --within (overdue ones first), with
+    their sources' addresses to re-read. Writes nothing."""
+    from .freshness import list_due, parse_within
+    from .loader import load_project
+
+    try:
+        days = parse_within(within)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--within") from None
+    day = _today(today)
+    try:
+        found = list_due(load_project(root, _states(state)), day, days)
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    for item in found:
+        left = (item.claim.due - day).days
+        when = f"overdue by {-left} day(s)" if left < 0 else f"in {left} day(s)"
+        typer.echo(f"{item.claim.due}  {item.claim.key} ({when}; printed in "
+                   f"{', '.join(item.states) or 'no handout'}) "
+                   f"{item.claim.path}:{item.claim.line_of('checked')}")
+        for url in item.urls:
+            typer.echo(f"    {url}")
+    typer.echo(f"{len(found)} claim(s) due by {day + dt.timedelta(days=days)}", err=True)
 
 
 def main() -> None:

@@ -10,8 +10,9 @@ import ctypes.util
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
-from .languages import LANGUAGES
+from .languages import languages_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _has_font(family: str) -> bool:
     return bool(out.strip())
 
 
-def diagnose() -> list[Finding]:
+def diagnose(root: Path = Path(".")) -> list[Finding]:
     findings = []
     pango = ctypes.util.find_library("pango-1.0")
     findings.append(Finding("Pango", pango is not None, pango or "libpango-1.0 not found",
@@ -47,7 +48,7 @@ def diagnose() -> list[Finding]:
         f"{APT} libharfbuzz-subset0", required=False))
     findings.append(Finding("fontconfig", shutil.which("fc-list") is not None,
                             shutil.which("fc-list") or "fc-list not found", f"{APT} fontconfig"))
-    for lang in LANGUAGES.values():
+    for lang in languages_of(root).by_code.values():
         family = lang.fonts[0]
         ok = _has_font(family)
         findings.append(Finding(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,28 @@ def load(root: Path, name: str, key: str) -> Any:
     return saved.get("value")
 
 
+#: Set while a what-if run (``--today`` other than the real date) must leave build/ untouched.
+_frozen = False
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Nothing is kept while this lasts (a what-if run writes nothing under build/)."""
+    global _frozen
+    before, _frozen = _frozen, True
+    try:
+        yield
+    finally:
+        _frozen = before
+
+
+def is_frozen() -> bool:
+    return _frozen
+
+
 def save(root: Path, name: str, key: str, value: Any) -> None:
+    if _frozen:
+        return
     with suppress(OSError):
         write_atomic(root / CACHE_DIR / name,
                      json.dumps({"key": key, "value": value}, ensure_ascii=False).encode(),

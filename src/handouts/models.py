@@ -118,6 +118,9 @@ class Claim(Node):
         "translations follow it (`sheets catalog update`); remove it once catalogs are updated.")
     open: str | None = Field(
         None, description="What is still to confirm; a claim with an open question never prints.")
+    translator_note: str = Field(
+        "", description="A caution for translators, shown with the string in every catalog "
+        "(e.g. 'order here means a court order, not a request'). Never printed.")
 
     _scope: str = PrivateAttr(default="")
 

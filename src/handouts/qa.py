@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from .memo import code_digest, key_of
 from .tokens import (
+    _KINDS,
     MONTHS,
     Number,
     english_months,
@@ -27,6 +28,9 @@ from .tokens import (
     month_names,
     normalize_digits,
 )
+
+#: How a phone number is found in text, to show it as written.
+PHONE_PATTERN = _KINDS["phone"]
 
 #: One finding: (severity, rule id, message).
 Finding = tuple[str, str, str]
@@ -115,8 +119,12 @@ def compare(english: str, translation: str, lang: str,
             continue
         want, got = source[kind], target[kind]
         if want != got:
-            missing = sorted((want - got).elements())
-            extra = sorted((got - want).elements())
+            missing = _as_written(english, kind, sorted((want - got).elements()))
+            extra = _as_written(translation, kind, sorted((got - want).elements()))
+            if kind == "phone" and len(missing) == len(extra) == 1:
+                # One number changed: say it as a person would check it against the English.
+                yield "error", rule, f"{kind} must be exactly {missing[0]}; found {extra[0]}"
+                continue
             parts = []
             if missing:
                 parts.append(f"missing {', '.join(missing)}")
@@ -129,6 +137,20 @@ def compare(english: str, translation: str, lang: str,
             yield "error", MONTH_RULE, (f"{MONTHS[month - 1]} is not named (in {lang}: "
                                         f"{names})")
     yield from _warnings(english, translation, lang)
+
+
+def _as_written(text: str, kind: str, values: list[str]) -> list[str]:
+    """Phone numbers as the text spells them (1-844-864-8341), not the digit strings they
+    are compared as (numbers are compared by :func:`number_differences`, which keeps them
+    as written already)."""
+    if kind != "phone" or not values:
+        return values
+    normalized = normalize_digits(text)  # one character for one: offsets are kept
+    spelled: dict[str, str] = {}
+    for match in PHONE_PATTERN.finditer(normalized):
+        spelled.setdefault(re.sub(r"\D", "", match.group()),
+                           text[match.start():match.end()].strip())
+    return [spelled.get(value, value) for value in values]
 
 
 def number_differences(english: str, translation: str, lang: str) -> list[str]:

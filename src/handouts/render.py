@@ -29,6 +29,7 @@ from .languages import Language
 from .loader import Project
 from .models import PROGRAM_SECTIONS, SECTIONS, Claim
 from .pdf import weasyprint_version
+from .reviews import handout_reviewed
 from .tokens import LTR_RUN
 
 TEMPLATE = "handout.html"
@@ -222,7 +223,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
         lang_tag=language.tag,
         direction=language.direction,
         fonts=list(language.fonts),
-        reviewed=language.reviewed,
+        reviewed=handout_reviewed(project, state, language.code, lookup),
         paper=paper,
         checked=format_date(checked, "long", locale=locale),
         checked_iso=checked.isoformat(),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .glossary import GlossaryFile
+from .languages import LanguagesFile
 from .models import FederalFile, Settings, SourceRegistry, StateFile
 from .output import write_atomic
 
@@ -20,6 +22,8 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "federal.schema.json": (FederalFile, "Federal claims: sheets/US.yaml"),
     "sources.schema.json": (SourceRegistry, "Source registries: sheets/sources*.yaml"),
     "settings.schema.json": (Settings, "Publishing settings: sheets/settings.yaml"),
+    "languages.schema.json": (LanguagesFile, "Languages: translations/languages.yaml"),
+    "glossary.schema.json": (GlossaryFile, "Glossary: translations/glossary.yaml"),
 }
 
 

@@ -20,10 +20,11 @@ from babel.dates import format_date
 from .build import BuildResult, Target
 from .catalogs import TEMPLATES_DIR
 from .errors import BuildError, Problem
-from .languages import LANGUAGES, SOURCE_LANGUAGE
+from .languages import SOURCE_LANGUAGE, languages_of
 from .loader import Project
 from .models import SECTIONS
 from .render import checked_date
+from .reviews import review_status
 
 SITE_DIR = "build/site"
 SECTION_TITLES = {
@@ -148,8 +149,9 @@ def _write_site(project: Project, result: BuildResult, langs: list[str], site: P
         claims = project.printed_claims(code)
         if code in withheld:
             # Blocked content is not published in any form: not its PDFs, not its sources.
-            page.editions = [Edition(LANGUAGES[lang].tag, LANGUAGES[lang].direction,
-                                     LANGUAGES[lang].native_name, LANGUAGES[lang].name,
+            configured = languages_of(project.root).by_code
+            page.editions = [Edition(configured[lang].tag, configured[lang].direction,
+                                     configured[lang].native_name, configured[lang].name,
                                      reason="being updated") for lang in langs]
             states.append(page)
             out = site / code / "sources.html"
@@ -157,7 +159,7 @@ def _write_site(project: Project, result: BuildResult, langs: list[str], site: P
             out.write_text(_BEING_UPDATED.render(name=page.name), encoding="utf-8")
             continue
         for lang in langs:
-            language = LANGUAGES[lang]
+            language = languages_of(project.root).by_code[lang]
             edition = Edition(language.tag, language.direction, language.native_name,
                               language.name)
             letter = outcomes.get((code, lang, "letter"))
@@ -177,9 +179,7 @@ def _write_site(project: Project, result: BuildResult, langs: list[str], site: P
             if _thumbnail(letter.path, thumb):
                 edition.thumbnail = f"{code}/{thumb.name}"
             edition.checked = format_date(checked_date(claims), "long", locale="en")
-            edition.review = ("English original" if lang == "en" else
-                              f"reviewed by {language.review.reviewer}, {language.review.date}"
-                              if language.review else "machine-assisted, not yet reviewed")
+            edition.review = review_status(project, code, lang)
             page.editions.append(edition)
         states.append(page)
         sections = []
