@@ -119,16 +119,10 @@ def test_stats_per_language_and_state(project: Path, cli: Cli) -> None:
     # Template strings + the state's name + its claims (CO: 6 claims; MA: 6, and its help
     # contact's hours and languages).
     ui = len(extract_template_messages(project)) + 1
-<<<<<<< HEAD
-    assert rows[("es", "CO")] == [str(ui + 4), "1", "1", "NO"]
-    assert rows[("es", "MA")] == [str(ui + 8), "0", "0", "yes"]
-    assert rows[("fr", "CO")] == [str(ui + 6), "0", "0", "yes"]
-=======
     # translated, fuzzy, missing, reviewed, unreviewed, outdated (review voided), printable
-    assert rows[("es", "CO")] == [str(ui + 1), "1", "1", "0", str(ui + 1), "0", "withheld"]
-    assert rows[("es", "MA")] == [str(ui + 2), "0", "0", "0", str(ui + 2), "0", "yes"]
-    assert rows[("fr", "CO")] == [str(ui + 3), "0", "0", "0", str(ui + 3), "0", "yes"]
->>>>>>> workflow
+    assert rows[("es", "CO")] == [str(ui + 4), "1", "1", "0", str(ui + 4), "0", "withheld"]
+    assert rows[("es", "MA")] == [str(ui + 8), "0", "0", "0", str(ui + 8), "0", "yes"]
+    assert rows[("fr", "CO")] == [str(ui + 6), "0", "0", "0", str(ui + 6), "0", "yes"]
 
 
 def test_update_check_and_init(project: Path, cli: Cli) -> None:
