@@ -98,7 +98,12 @@ def test_repo_handout_prints_claims_sources_and_date(repo_build: tuple[Path, str
             source = project.sources[citation.source]
             # The back page's compact list: publisher and short title, never the URL.
             title = re.sub(r"[\[\]()-]", "", pdfinfo.squash(source.short_title or source.title))
-            assert title[:30] in unbracketed, source.id
+            if language.direction == "rtl":
+                # pdftotext reorders a right-to-left line around the date's run, so a title
+                # that wraps there comes out of order: look for its words instead.
+                assert all(word in unbracketed for word in title.split()[:5]), source.id
+            else:
+                assert title[:30] in unbracketed, source.id
             assert source.url not in text, source.id
 
 
