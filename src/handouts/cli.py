@@ -631,7 +631,8 @@ def catalog_lock(
     qualified translator's review): until recorded again, a changed one blocks its language."""
     from .catalogs import lock_translations
 
-    langs = [code for code in _langs(lang) if code != SOURCE_LANGUAGE] if lang else TRANSLATED
+    langs = ([code for code in _langs(lang, root) if code != SOURCE_LANGUAGE] if lang
+             else languages_of(root).translated)
     try:
         changed = lock_translations(root, langs)
     except SheetsError as exc:
