@@ -120,9 +120,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
             entry.website = claim.contact.website or ""
         sections[claim.section].append(entry)
     checked = checked_date(claims)
-    online_url = ""
-    if project.settings.sources_url:
-        online_url = project.settings.sources_url.format(state=state, lang=language.tag)
+    online_url = online_address(project, state, language)
     handout = Handout(
         state=state,
         state_name=lookup.content(project.states[state].name, f"{state}/name"),
@@ -141,6 +139,22 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
         qr_svg=_qr_svg(online_url) if online_url else "",
     )
     return handout
+
+
+def edition_path(state: str, language: Language) -> str:
+    """Where a handout's web edition lives in the site, relative to its root: ``CO/es/``."""
+    return f"{state}/{language.tag}/"
+
+
+def online_address(project: Project, state: str, language: Language) -> str:
+    """The address a handout's QR code and printed short address give: its web edition under
+    ``site_url``, else the older ``sources_url`` pattern; empty when neither is set."""
+    settings = project.settings
+    if settings.site_url:
+        return f"{settings.site_url.rstrip('/')}/{edition_path(state, language)}"
+    if settings.sources_url:
+        return settings.sources_url.format(state=state, lang=language.tag)
+    return ""
 
 
 def _creation_date(checked: dt.date) -> str:
@@ -228,3 +242,28 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc.message}") from exc
     return html, handout
+
+
+@dataclass
+class Quote:
+    """One citation of a claim, for the web edition: which numbered source, where, what."""
+
+    number: int
+    locator: str
+    quote: str
+
+
+def build_web_edition(project: Project, state: str, language: Language,
+                      lookup: Lookup) -> tuple[Handout, dict[str, list[Quote]]]:
+    """The handout's data exactly as the PDF gets it, plus each claim's quotes by claim key
+    (the web edition shows them; the printed page has no room). Numbers match ``sources``."""
+    handout = build_handout(project, state, language, lookup)
+    handout.edition = edition_id(handout, project.root)
+    numbers: dict[str, int] = {}
+    quotes: dict[str, list[Quote]] = {}
+    for claim in project.printed_claims(state):
+        for citation in claim.citations:
+            number = numbers.setdefault(citation.source, len(numbers) + 1)
+            quotes.setdefault(claim.key, []).append(
+                Quote(number, citation.locator, citation.quote))
+    return handout, quotes
