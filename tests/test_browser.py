@@ -38,9 +38,13 @@ PAGES = {
 webdriver = pytest.importorskip("selenium.webdriver", reason="Python package selenium missing")
 axe_module = pytest.importorskip("axe_selenium_python",
                                  reason="Python package axe-selenium-python missing")
+#: Debian's chromium; other systems' names for the same browser (CI images ship Chrome).
+BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+               None)
 pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None or shutil.which("chromedriver") is None,
-    reason="Debian's chromium and chromium-driver are not installed (bash scripts/setup)")
+    BROWSER is None or shutil.which("chromedriver") is None,
+    reason="Chromium and its driver are not installed (Debian: chromium, chromium-driver; "
+    "bash scripts/setup installs them)")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "chromium"
+    options.binary_location = BROWSER or "chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--hide-scrollbars",
