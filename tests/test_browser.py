@@ -106,10 +106,11 @@ def test_no_sideways_scrolling_and_screenshot(site: Path, browser: object, name:
     assert inner == width
     assert scroll <= inner, f"{name} at {width}px scrolls sideways ({scroll} > {inner})"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    height = browser.execute_script(  # type: ignore[attr-defined]
-        "return document.documentElement.scrollHeight")
+    # The whole page in one image: the window as tall as the page plus the browser's frame.
+    height, frame = browser.execute_script(  # type: ignore[attr-defined]
+        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]")
     browser.set_window_size(width + (browser.get_window_size()["width"]  # type: ignore[attr-defined]
-                                     - inner), min(height, 12000))
+                                     - inner), min(height + frame, 12000))
     shot = SHOTS / f"{name}-{width}.png"
     assert browser.get_screenshot_as_file(str(shot))  # type: ignore[attr-defined]
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import select
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -129,3 +133,22 @@ def test_language_links_switch_the_preview(served: tuple[Preview, str]) -> None:
     assert status == 200 and b"ES: Download and print" in body
     assert preview.lang == "es"
     _wait(lambda: "ES: A 2021 law limits" in _pdf_text(base), "the Spanish PDF")
+
+
+def test_the_command_listens_on_loopback_and_stops(project: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "handouts", "serve", "--state", "CO", "--port", "0",
+         "--root", str(project), "--today", TODAY.isoformat()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        ready, _w, _x = select.select([process.stdout], [], [], TIMEOUT)
+        assert ready, "the server did not start"
+        line = process.stdout.readline()
+        found = re.search(r"serving CO en at (http://127\.0\.0\.1:\d+/)", line)
+        assert found, line
+        status, _kind, body = _get(found.group(1))
+        assert status == 200 and b"A 2021 law limits" in body
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

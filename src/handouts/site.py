@@ -39,7 +39,14 @@ from .errors import BuildError, CatalogError, RenderError
 from .languages import LANGUAGES, SOURCE_LANGUAGE, Language
 from .loader import Project
 from .models import SECTIONS
-from .render import Handout, Quote, build_web_edition, edition_path, make_environment
+from .render import (
+    Handout,
+    Quote,
+    build_web_edition,
+    edition_path,
+    isolate,
+    make_environment,
+)
 
 SITE_DIR = "build/site"
 STYLESHEET = "site.css"
@@ -104,9 +111,22 @@ def tel_href(phone: str) -> str:
     return f"tel:+{digits}"
 
 
+#: A short left-to-right run (a phone number, a bill id) as :func:`isolate` marks it up.
+_SHORT_RUN = re.compile(r'<bdi dir="ltr">([^<]{1,24})</bdi>')
+
+
+def isolate_web(text: str, rtl: bool = False) -> Markup:
+    """:func:`handouts.render.isolate`, with short runs kept on one line: a phone number broken
+    after "1-844-" in right-to-left text reads in the wrong order. (Long runs such as URLs must
+    still wrap on a phone's screen.) Only a fixed class is added to already escaped markup."""
+    marked = _SHORT_RUN.sub(r'<bdi dir="ltr" class="run">\1</bdi>', str(isolate(text, rtl)))
+    return Markup(marked)  # noqa: S704 (escaped by isolate; the pattern adds a fixed class)
+
+
 def _environment(root: Path, lookup: Lookup) -> jinja2.Environment:
     env = make_environment(root, lookup)
     env.filters["tel"] = tel_href
+    env.filters["isolate_web"] = isolate_web
     return env
 
 
@@ -198,8 +218,15 @@ def _write_pages(project: Project, result: BuildResult, langs: list[str], site: 
 def _language_link(state: str, language: Language, published: bool) -> LanguageLink:
     """The link as the state's page (``CO/index.html``) gives it."""
     folder = edition_path(state, language).removeprefix(f"{state}/")
-    return LanguageLink(language.code, language.tag, language.native_name, language.name,
+    return LanguageLink(language.code, language.tag, label(language), language.name,
                         language.direction, f"{folder}index.html", published)
+
+
+def label(language: Language) -> str:
+    """A language's own name as a picker shows it: "Español", not CLDR's in-sentence
+    "español" (capitalizing changes nothing in scripts without case)."""
+    native = language.native_name
+    return native[:1].upper() + native[1:]
 
 
 def _relative(link: LanguageLink) -> LanguageLink:
