@@ -238,7 +238,7 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}:{exc.lineno}: {exc.message}") from exc
     try:
-        html = template.render(h=handout, stylesheet=STYLESHEET, qr=Markup(handout.qr_svg))
+        html = template.render(template_context(handout))
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc.message}") from exc
     return html, handout
@@ -267,3 +267,23 @@ def build_web_edition(project: Project, state: str, language: Language,
             quotes.setdefault(claim.key, []).append(
                 Quote(number, citation.locator, citation.quote))
     return handout, quotes
+
+
+def template_context(handout: Handout) -> dict[str, object]:
+    """What the handout template is rendered with (the PDF, and the web edition's headings)."""
+    return {"h": handout, "stylesheet": STYLESHEET, "qr": Markup(handout.qr_svg)}
+
+
+def section_headings(env: jinja2.Environment, handout: Handout) -> dict[str, str]:
+    """The printed template's section headings (its top-level ``headings`` mapping) in the
+    handout's language: the web edition prints exactly these, so the two cannot drift apart
+    and translators see each heading once."""
+    try:
+        module = env.get_template(TEMPLATE).make_module(template_context(handout))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc}") from exc
+    headings = getattr(module, "headings", None)
+    if not isinstance(headings, dict):
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE} defines no `headings` mapping (the web "
+                          "edition takes its section headings from it)")
+    return {str(name): str(text) for name, text in headings.items()}

@@ -46,6 +46,7 @@ from .render import (
     edition_path,
     isolate,
     make_environment,
+    section_headings,
 )
 
 SITE_DIR = "build/site"
@@ -269,9 +270,9 @@ def render_edition(root: Path, lookup: Lookup, page: EditionPage, handout: Hando
     reload script and problem list use it; the published site passes nothing)."""
     env = _environment(root, lookup)
     try:
+        headings = section_headings(env, handout) if handout is not None else {}
         return env.get_template("site-edition.html").render(
-            page=page, h=handout, quotes=quotes, extra=extra or Markup(""),
-            rtl=handout is not None and handout.direction == "rtl")
+            page=page, h=handout, quotes=quotes, extra=extra or Markup(""), headings=headings)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{exc.name}:{exc.lineno}: {exc.message}") from exc
     except jinja2.TemplateNotFound as exc:
