@@ -150,11 +150,17 @@ class Preview:
         return (f"check {t.check * 1000:.0f} ms, web {t.web * 1000:.0f} ms, "
                 f"PDF {t.pdf * 1000:.0f} ms; {len(problems)} problem(s)")
 
-    def switch(self, state: str, lang: str) -> None:
-        """Preview another handout (the page's language links lead here)."""
-        if (state, lang) != (self.state, self.lang):
-            self.state, self.lang, self._fit = state, lang, None
-            self.rebuild()
+    def switch(self, state: str, lang: str, wait: float = 30.0) -> None:
+        """Preview another handout (the page's language links lead here); returns once its
+        web edition is ready, while its PDF is still being made."""
+        if (state, lang) == (self.state, self.lang):
+            return
+        before = self.snapshot.web_version
+        self.state, self.lang, self._fit = state, lang, None
+        threading.Thread(target=self.rebuild, name="sheets-switch", daemon=True).start()
+        deadline = time.monotonic() + wait
+        while self.snapshot.web_version == before and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def rebuild(self) -> None:
         """Check, then render the web edition (published at once), then the PDF."""
