@@ -95,6 +95,9 @@ class BuildResult:
     states: Sequence[str] | None = None
     loaded: Project | None = None
     """The content, when the build loaded it (a build that found nothing changed does not)."""
+    catalogs: Mapping[str, Translations] = field(default_factory=dict)
+    """The catalogs the check saw and the PDFs were rendered from (the site's web editions
+    use these, never the files again)."""
 
     @property
     def ok(self) -> bool:
@@ -340,7 +343,8 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     if dry_run:
         for outcome in outcomes.values():
             outcome.dry_run = True
-        return BuildResult(report, list(outcomes.values()), root, states, project)
+        return BuildResult(report, list(outcomes.values()), root, states, project,
+                           checked.catalogs)
     if planned:
         planned(len(todo))
     written: list[Outcome] = []
@@ -371,7 +375,8 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 outcome.previews = write_previews(root, outcome.target)
     except OSError as exc:
         raise _write_error(exc) from exc
-    built = BuildResult(report, list(outcomes.values()), root, states, project)
+    built = BuildResult(report, list(outcomes.values()), root, states, project,
+                        checked.catalogs)
     if built.clean and _unchanged_since_load(checked, files, root):
         try:
             save_manifest(root, digest, [p.as_dict() for p in report.problems], [

@@ -56,7 +56,8 @@ class OutputKeys:
         self.project = project
         self.ui = ui
         self.common = _hash(__version__, code_digest(), weasyprint_version(), assets,
-                            project.settings.sources_url, os.environ.get("SOURCE_DATE_EPOCH", ""))
+                            project.settings.sources_url, project.settings.site_url,
+                            os.environ.get("SOURCE_DATE_EPOCH", ""))
         self._content: dict[str, str] = {}
         self._fonts: dict[str, str] = {}
         self._texts: dict[tuple[str, str], str] = {}

@@ -385,6 +385,7 @@ def doctor(root: RootOpt = Path(".")) -> None:
 
 @app.command()
 def site(
+    state: StateOpt = None,
     lang: LangOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Handouts at a time.")]
     = os.cpu_count() or 1,
@@ -393,9 +394,12 @@ def site(
     today: TodayOpt = None,
     root: RootOpt = Path("."),
 ) -> None:
-    """Build every handout (Letter and A4), then write build/site/: an index of every edition
-    and a sources page per state. Blocked and withheld handouts are listed with the reason;
-    exit 1 on a content error only (as `sheets build`)."""
+    """Build the handouts (Letter and A4), then write build/site/: a home page, a page per state
+    and language in that language with its PDFs and web edition, sources pages, a zip per state.
+
+    Blocked editions say "being updated" on the site; why they are blocked is printed here,
+    and it exits 1 on a content error only (as `sheets build`).
+    """
     from .build import build_handouts
     from .site import withheld_states, write_site
 
@@ -405,7 +409,7 @@ def site(
         langs = _langs(lang, root)
         with _frozen_if(what_if):
             # No replay: the site is written from the very snapshot its PDFs were made from.
-            result = build_handouts(root, None, langs, ["letter", "a4"], day, jobs,
+            result = build_handouts(root, _states(state), langs, ["letter", "a4"], day, jobs,
                                     replay=False, dry_run=what_if,
                                     require_translations=require_translations,
                                     release=release)
@@ -426,7 +430,8 @@ def site(
     for outcome in withheld:
         typer.echo(f"withheld {outcome.target.relpath()}: translation pending", err=True)
     for code in withheld_states(result.project, result):
-        typer.echo(f"withheld {code}/sources.html: published as \"being updated\"", err=True)
+        typer.echo(f"withheld {code}/sources.html: not published while its content is blocked",
+                   err=True)
     _print_pending(result.report, result.project.state_codes(), langs)
     written = len(result.outcomes) - len(blocked) - len(withheld)
     held = f", {len(withheld)} withheld" if withheld else ""
@@ -434,6 +439,47 @@ def site(
     # As `sheets build`: exit 1 on a content error; handouts merely withheld for
     # translations still to do do not fail.
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def serve(
+    state: Annotated[str | None, typer.Option(
+        "--state", "-s", help="State to preview. Default: the first one.")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", "-l", help="Language to preview. Default: en.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port; 0 picks a free one.")]
+    = 8000,
+    today: TodayOpt = None,
+    root: RootOpt = Path("."),
+) -> None:
+    """Live preview for editors: the web edition and a PDF of one handout, rebuilt on every
+    save of a sheet, catalog or template; the browser reloads itself. Problems show on the page
+    with their file and line. Ctrl-C stops it."""
+    from .serve import Preview, run_server
+
+    (code,) = _langs([lang]) if lang else [SOURCE_LANGUAGE]
+    states = _states([state]) if state else None
+    try:
+        preview = Preview(root, states[0] if states else None, code, _today(today))
+        server = run_server(preview, host, port)
+    except SheetsError as exc:
+        raise _fail(exc) from exc
+    except OSError as exc:
+        typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from exc
+    bound_host, bound_port = server.server_address[:2]
+    address = f"http://{bound_host!s}:{bound_port}/"
+    typer.echo(f"serving {preview.state} {preview.lang} at {address} (Ctrl-C stops)")
+    typer.echo(preview.summary(), err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        preview.stop()
 
 
 @app.command("verify-sources")

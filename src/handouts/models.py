@@ -184,3 +184,9 @@ class Settings(Node):
     sources_url: str | None = Field(
         None, description="https address of each handout's online sources page; {state} and "
         "{lang} are filled in. Printed as a QR code; nothing is printed when unset.")
+    site_url: str | None = Field(
+        None, pattern=r"^https://[^\s{}<>\"'#?]+$",
+        description="https address where `sheets site` output is published (for example the "
+        "repository's GitHub Pages site). Each handout's QR code and printed address point to "
+        "its web edition there: {site_url}/{state}/{lang}/. Takes the place of sources_url "
+        "when both are set.")

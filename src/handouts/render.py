@@ -176,6 +176,13 @@ def address_label(url: str) -> str:
     return url.removeprefix("https://").rstrip("/")
 
 
+def reading_order(claims: list[Claim]) -> list[Claim]:
+    """Claims in the order the reader meets them (page 1's boxes first): sources are numbered
+    in this order, on paper and on the web alike."""
+    order = {name: index for index, name in enumerate(SECTIONS)}
+    return sorted(claims, key=lambda c: order[c.section])
+
+
 def build_handout(project: Project, state: str, language: Language, lookup: Lookup,
                   paper: str = "letter") -> Handout:
     claims = project.printed_claims(state)
@@ -183,9 +190,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
     sources: list[SourceEntry] = []
     sections: dict[str, list[ClaimEntry]] = {name: [] for name in SECTIONS}
     locale = language.locale
-    # Sources are numbered in the order the reader meets them: page 1's boxes first.
-    order = {name: index for index, name in enumerate(SECTIONS)}
-    for claim in sorted(claims, key=lambda c: order[c.section]):
+    for claim in reading_order(claims):
         marks = []
         for citation in claim.citations:
             source = project.sources[citation.source]
@@ -213,9 +218,7 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
                 if contact.languages else "")
         sections[claim.section].append(entry)
     checked = checked_date(claims)
-    online_url = ""
-    if project.settings.sources_url:
-        online_url = project.settings.sources_url.format(state=state, lang=language.tag)
+    online_url = online_address(project, state, language)
     handout = Handout(
         state=state,
         state_name=lookup.content(project.states[state].name, f"{state}/name"),
@@ -235,6 +238,22 @@ def build_handout(project: Project, state: str, language: Language, lookup: Look
         qr_svg=_qr_svg(online_url) if online_url else "",
     )
     return handout
+
+
+def edition_path(state: str, language: Language) -> str:
+    """Where a handout's web edition lives in the site, relative to its root: ``CO/es/``."""
+    return f"{state}/{language.tag}/"
+
+
+def online_address(project: Project, state: str, language: Language) -> str:
+    """The address a handout's QR code and printed short address give: its web edition under
+    ``site_url``, else the older ``sources_url`` pattern; empty when neither is set."""
+    settings = project.settings
+    if settings.site_url:
+        return f"{settings.site_url.rstrip('/')}/{edition_path(state, language)}"
+    if settings.sources_url:
+        return settings.sources_url.format(state=state, lang=language.tag)
+    return ""
 
 
 def _creation_date(checked: dt.date) -> str:
@@ -331,7 +350,52 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}:{exc.lineno}: {exc.message}") from exc
     try:
-        html = template.render(h=handout, stylesheet=STYLESHEET, qr=Markup(handout.qr_svg))
+        html = template.render(template_context(handout))
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc.message}") from exc
     return html, handout
+
+
+@dataclass
+class Quote:
+    """One citation of a claim, for the web edition: which numbered source, where, what."""
+
+    number: int
+    locator: str
+    quote: str
+
+
+def build_web_edition(project: Project, state: str, language: Language,
+                      lookup: Lookup) -> tuple[Handout, dict[str, list[Quote]]]:
+    """The handout's data exactly as the PDF gets it, plus each claim's quotes by claim key
+    (the web edition shows them; the printed page has no room). Numbers match ``sources``."""
+    handout = build_handout(project, state, language, lookup)
+    handout.edition = edition_id(handout, project.root)
+    numbers: dict[str, int] = {}
+    quotes: dict[str, list[Quote]] = {}
+    for claim in reading_order(project.printed_claims(state)):
+        for citation in claim.citations:
+            number = numbers.setdefault(citation.source, len(numbers) + 1)
+            quotes.setdefault(claim.key, []).append(
+                Quote(number, citation.locator, citation.quote))
+    return handout, quotes
+
+
+def template_context(handout: Handout) -> dict[str, object]:
+    """What the handout template is rendered with (the PDF, and the web edition's headings)."""
+    return {"h": handout, "stylesheet": STYLESHEET, "qr": Markup(handout.qr_svg)}
+
+
+def section_headings(env: jinja2.Environment, handout: Handout) -> dict[str, str]:
+    """The printed template's section headings (its top-level ``headings`` mapping) in the
+    handout's language: the web edition prints exactly these, so the two cannot drift apart
+    and translators see each heading once."""
+    try:
+        module = env.get_template(TEMPLATE).make_module(template_context(handout))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc}") from exc
+    headings = getattr(module, "headings", None)
+    if not isinstance(headings, dict):
+        raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE} defines no `headings` mapping (the web "
+                          "edition takes its section headings from it)")
+    return {str(name): str(text) for name, text in headings.items()}

@@ -1,32 +1,62 @@
-"""The published edition site: build/site/, plain HTML that works from file:// or any host.
+"""The published site: build/site/, plain HTML that works from file:// or any host.
 
-An index lists every state × language edition (Letter and A4 PDFs, a thumbnail of page 1, the
-checked date, whether the translation was reviewed); each state's sources page lists every claim
-with its citations and exact quotes — the page a handout's QR code can point to.
+Layout (relative links only, so the folder can be opened from disk or served anywhere)::
+
+    index.html              "Which state?" and how to print (English)
+    CO/index.html           "Which language?": every language by its own name
+    CO/es/index.html        the Spanish edition page, in Spanish: Letter and A4 PDFs, the date
+                            the facts were checked, the review status, then the web edition
+    CO/es/CO-es-letter.pdf  the PDFs the build just wrote (nothing older, nothing blocked)
+    CO/sources.html         every claim with its sources and exact quotes (English)
+    CO/CO-handouts.zip      every PDF of the state, for an office that prints them all
+
+An edition the build blocked gets a page saying it is being updated, with a link to the English
+edition; why it is blocked (rule ids, lines) is the maintainer's business and is printed to the
+terminal by the CLI, never written here. The web edition is rendered from the same handout data
+object as the PDF (:func:`handouts.render.build_web_edition`), so both print the same claims,
+sources and notice. The site is written to a temporary folder beside ``build/site`` and swapped
+in with renames, so a visitor (or a deploy step) never sees half a site.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import subprocess
 import tempfile
-from dataclasses import dataclass, field
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from markupsafe import Markup
 
-from .build import BuildResult, Target
-from .catalogs import TEMPLATES_DIR
-from .errors import BuildError, Problem
-from .languages import SOURCE_LANGUAGE, languages_of
+from .build import BuildResult, Outcome, Target
+from .catalogs import TEMPLATES_DIR, Lookup, Translations
+from .errors import BuildError, CatalogError, Problem, RenderError
+from .languages import SOURCE_LANGUAGE, Language, languages_of
 from .loader import Project
 from .models import SECTIONS
-from .render import checked_date
+from .render import (
+    Handout,
+    Quote,
+    build_web_edition,
+    edition_path,
+    isolate,
+    make_environment,
+    section_headings,
+)
 from .reviews import review_status
 
 SITE_DIR = "build/site"
+STYLESHEET = "site.css"
+PAPERS = ("letter", "a4")
+#: Zip entries get this timestamp (the earliest a zip can hold), so the same PDFs give the same
+#: bytes: a release asset or a Pages deploy changes only when a handout did.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 SECTION_TITLES = {
     "key-points": "What this means for you",
     "get-help": "Free help",
@@ -42,38 +72,51 @@ SECTION_TITLES = {
 
 
 @dataclass
-class Edition:
+class LanguageLink:
+    """One language of a state, as the pickers show it."""
+
+    code: str
     tag: str
-    direction: str
     native: str
     english: str
-    letter: str = ""
-    a4: str = ""
-    thumbnail: str = ""
-    checked: str = ""
-    review: str = ""
-    reason: str = ""
+    direction: str
+    href: str
+    published: bool
 
 
 @dataclass
-class StatePage:
+class StateEntry:
     code: str
     name: str
-    editions: list[Edition] = field(default_factory=list)
+    published: int
+    """How many of its languages can be downloaded now."""
 
 
-def _copy(source: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, dest)
+@dataclass
+class EditionPage:
+    """What an edition page shows besides the handout itself."""
+
+    state: str
+    state_name: str
+    lang_tag: str
+    direction: str
+    downloads: dict[str, str]
+    """Paper → PDF file name (empty when the edition is blocked)."""
+    english_href: str
+    """The English edition's page, when it is published and this is another language."""
+    languages: list[LanguageLink]
+    canonical: str
+    sources: bool
+    """Whether the state's sources page exists (it lists the English claims)."""
+    reviewer: str = ""
 
 
-def _thumbnail(pdf: Path, dest: Path) -> bool:
-    if shutil.which("pdftoppm") is None:
-        return False
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", "14", "-png", "-singlefile", "-f", "1", "-l", "1",
-                    str(pdf), str(dest.with_suffix(""))], check=True, capture_output=True)
-    return dest.exists()
+def tel_href(phone: str) -> str:
+    """``tel:`` address of a printed US phone number: digits only, with the country code."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) == 10:
+        digits = "1" + digits
+    return f"tel:+{digits}"
 
 
 def withheld_states(project: Project, result: BuildResult) -> dict[str, list[Problem]]:
@@ -87,33 +130,50 @@ def withheld_states(project: Project, result: BuildResult) -> dict[str, list[Pro
     return withheld
 
 
-_BEING_UPDATED = jinja2.Template(
-    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width, initial-scale=1">'
-    "<title>{{ name }}: being updated</title>"
-    '<link rel="stylesheet" href="../site.css"></head>\n<body><main><h1>{{ name }}</h1>'
-    "<p>This page is being updated: its facts are being checked again. It will be back "
-    "when every one of them is sourced and current.</p></main></body></html>\n",
-    autoescape=True)
+#: A short left-to-right run (a phone number, a bill id) as :func:`isolate` marks it up.
+_SHORT_RUN = re.compile(r'<bdi dir="ltr">([^<]{1,24})</bdi>')
 
 
-def write_site(project: Project, result: BuildResult, langs: list[str]) -> Path:
-    """Write build/site/ from a finished build (Letter and A4 outputs).
+def isolate_web(text: str, rtl: bool = False) -> Markup:
+    """:func:`handouts.render.isolate`, with short runs kept on one line: a phone number broken
+    after "1-844-" in right-to-left text reads in the wrong order. (Long runs such as URLs must
+    still wrap on a phone's screen.) Only a fixed class is added to already escaped markup."""
+    marked = _SHORT_RUN.sub(r'<bdi dir="ltr" class="run">\1</bdi>', str(isolate(text, rtl)))
+    return Markup(marked)  # noqa: S704 (escaped by isolate; the pattern adds a fixed class)
 
-    The site is written into a temporary folder beside it and swapped in only when complete,
-    so a reader (or a killed run) never sees half a site."""
+
+def _environment(root: Path, lookup: Lookup) -> jinja2.Environment:
+    env = make_environment(root, lookup)
+    env.filters["tel"] = tel_href
+    env.filters["isolate_web"] = isolate_web
+    return env
+
+
+def _published(outcomes: dict[tuple[str, str, str], Outcome], state: str, lang: str) -> bool:
+    """Published means the build wrote both papers in this very build request."""
+    found = [outcomes.get((state, lang, paper)) for paper in PAPERS]
+    return all(o is not None and o.written and o.path.is_file() for o in found)
+
+
+def write_site(project: Project, result: BuildResult, langs: Sequence[str],
+               site_dir: Path | None = None) -> Path:
+    """Write the site from a finished build of Letter and A4; return its index page.
+
+    Only states and languages of this build appear; only PDFs this build wrote are copied.
+    """
     root = project.root
-    final = root / SITE_DIR
-    _recover(final)
+    final = site_dir or root / SITE_DIR
     final.parent.mkdir(parents=True, exist_ok=True)
-    site = Path(tempfile.mkdtemp(prefix=".site-new-", dir=final.parent))
+    _recover(final)
+    staging = Path(tempfile.mkdtemp(prefix=".site-new-", dir=final.parent))
     try:
-        index = _write_site(project, result, langs, site)
-        _swap_in(site, final)
-    except BaseException:
-        shutil.rmtree(site, ignore_errors=True)
-        raise
-    return final / index.relative_to(site)
+        _write_pages(project, result, list(langs), staging)
+        _swap_in(staging, final)
+    except OSError as exc:
+        raise BuildError(f"cannot write {SITE_DIR}/: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final / "index.html"
 
 
 def _recover(final: Path) -> None:
@@ -137,78 +197,167 @@ def _swap_in(new: Path, final: Path) -> None:
         os.replace(new, final)
 
 
-def _write_site(project: Project, result: BuildResult, langs: list[str], site: Path) -> Path:
+def _write_pages(project: Project, result: BuildResult, langs: list[str], site: Path) -> None:
     root = project.root
-    withheld = withheld_states(project, result)
     outcomes = {(o.target.state, o.target.lang, o.target.paper): o for o in result.outcomes}
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
-    states = []
-    for code in project.state_codes():
-        page = StatePage(code, project.states[code].name)
-        claims = project.printed_claims(code)
-        if code in withheld:
-            # Blocked content is not published in any form: not its PDFs, not its sources.
-            configured = languages_of(project.root).by_code
-            page.editions = [Edition(configured[lang].tag, configured[lang].direction,
-                                     configured[lang].native_name, configured[lang].name,
-                                     reason="being updated") for lang in langs]
-            states.append(page)
-            out = site / code / "sources.html"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(_BEING_UPDATED.render(name=page.name), encoding="utf-8")
-            continue
-        for lang in langs:
-            language = languages_of(project.root).by_code[lang]
-            edition = Edition(language.tag, language.direction, language.native_name,
-                              language.name)
-            letter = outcomes.get((code, lang, "letter"))
-            if letter is None or not letter.written:
-                blockers = letter.blockers if letter else []
-                edition.reason = (f"{len(blockers)} problem(s), e.g. {blockers[0].rule}"
-                                  if blockers else "not built")
-                page.editions.append(edition)
-                continue
-            for paper in ("letter", "a4"):
-                outcome = outcomes.get((code, lang, paper))
-                if outcome is not None and outcome.written:
-                    name = Path(Target(code, lang, paper).relpath()).name
-                    _copy(outcome.path, site / code / name)
-                    setattr(edition, paper, f"{code}/{name}")
-            thumb = site / code / f"{code}-{lang}-page1.png"
-            if _thumbnail(letter.path, thumb):
-                edition.thumbnail = f"{code}/{thumb.name}"
-            edition.checked = format_date(checked_date(claims), "long", locale="en")
-            edition.review = review_status(project, code, lang)
-            page.editions.append(edition)
-        states.append(page)
-        sections = []
-        for section in SECTIONS:
-            items = []
-            for claim in (c for c in claims if c.section == section):
-                citations = []
-                for citation in claim.citations:
-                    source = project.sources[citation.source]
-                    citations.append({
-                        "url": source.url, "title": source.title, "publisher": source.publisher,
-                        "published": format_date(source.published, "long", locale="en")
-                        if source.published else "",
-                        "locator": citation.locator, "quote": citation.quote})
-                items.append({"anchor": claim.key.replace("/", "-"), "text": claim.text,
-                              "checked": format_date(claim.checked, "long", locale="en"),
-                              "time_sensitive": claim.time_sensitive,
-                              "interval": claim.recheck_interval, "citations": citations})
-            if items:
-                sections.append({"id": section, "title": SECTION_TITLES[section],
-                                 "claims": items})
-        out = site / code / "sources.html"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(env.get_template("site-sources.html").render(
-            state=page, sections=sections), encoding="utf-8")
+    built_states = sorted({o.target.state for o in result.outcomes} & set(project.states))
+    configured = languages_of(root).by_code
+    lookups: dict[str, Lookup] = {SOURCE_LANGUAGE: Lookup(SOURCE_LANGUAGE, None)}
+    english = _environment(root, lookups[SOURCE_LANGUAGE])
+    entries = []
+    for state in built_states:
+        links = [_language_link(state, configured[lang], _published(outcomes, state, lang))
+                 for lang in langs]
+        entries.append(StateEntry(state, project.states[state].name,
+                                  sum(link.published for link in links)))
+        for link in links:
+            language = configured[link.code]
+            folder = site / edition_path(state, language)
+            folder.mkdir(parents=True)
+            downloads = {}
+            if link.published:
+                for paper in PAPERS:
+                    source = outcomes[(state, link.code, paper)].path
+                    name = Path(Target(state, link.code, paper).relpath()).name
+                    shutil.copyfile(source, folder / name)
+                    downloads[paper] = name
+            page = EditionPage(
+                state=state, state_name=project.states[state].name, lang_tag=language.tag,
+                direction=language.direction, downloads=downloads,
+                english_href=("../en/index.html" if link.code != SOURCE_LANGUAGE and any(
+                    other.code == SOURCE_LANGUAGE and other.published for other in links)
+                    else ""),
+                languages=[_relative(other) for other in links],
+                canonical=_canonical(project, state, language), sources=any(
+                    other.code == SOURCE_LANGUAGE and other.published for other in links),
+                reviewer=reviewer_of(project, state, link.code))
+            html = _edition_html(project, page, language, lookups, result.catalogs,
+                                 link.published)
+            (folder / "index.html").write_text(html, encoding="utf-8")
+        # The sources page lists the English claims: only when the English edition passed.
+        sources = any(link.code == SOURCE_LANGUAGE and link.published for link in links)
+        if sources:
+            (site / state / "sources.html").write_text(english.get_template(
+                "site-sources.html").render(state=entries[-1], sections=_source_sections(
+                    project, state)), encoding="utf-8")
+        (site / state / "index.html").write_text(english.get_template("site-state.html").render(
+            state=entries[-1], languages=links, zip_name=_write_zip(site, state),
+            sources=sources), encoding="utf-8")
+    (site / "index.html").write_text(english.get_template("site-index.html").render(
+        states=entries, languages=[configured[lang] for lang in langs]), encoding="utf-8")
+    shutil.copyfile(root / TEMPLATES_DIR / STYLESHEET, site / STYLESHEET)
+
+
+def _language_link(state: str, language: Language, published: bool) -> LanguageLink:
+    """The link as the state's page (``CO/index.html``) gives it."""
+    folder = edition_path(state, language).removeprefix(f"{state}/")
+    return LanguageLink(language.code, language.tag, label(language), language.name,
+                        language.direction, f"{folder}index.html", published)
+
+
+def label(language: Language) -> str:
+    """A language's own name as a picker shows it: "Español", not CLDR's in-sentence
+    "español" (capitalizing changes nothing in scripts without case)."""
+    native = language.native_name
+    return native[:1].upper() + native[1:]
+
+
+def _relative(link: LanguageLink) -> LanguageLink:
+    """The same link as seen from a sibling edition page (``CO/es/`` → ``../fr/``)."""
+    return LanguageLink(link.code, link.tag, link.native, link.english, link.direction,
+                        f"../{link.tag}/index.html", link.published)
+
+
+def _canonical(project: Project, state: str, language: Language) -> str:
+    base = project.settings.site_url
+    return f"{base.rstrip('/')}/{edition_path(state, language)}" if base else ""
+
+
+def _edition_html(project: Project, page: EditionPage, language: Language,
+                  lookups: dict[str, Lookup], catalogs: Mapping[str, Translations],
+                  published: bool) -> str:
+    """The edition page in its language; a blocked edition whose catalog the build did not
+    load (or cannot give the page's own strings) gets the page in English (never half
+    translated)."""
+    handout: Handout | None = None
+    quotes: dict[str, list[Quote]] = {}
+    if language.code in catalogs or language.code == SOURCE_LANGUAGE:
+        if language.code not in lookups:
+            # The catalog the build checked and printed from, never the file again.
+            lookups[language.code] = Lookup(language.code, catalogs[language.code])
+        lookup = lookups[language.code]
+        try:
+            if published:
+                handout, quotes = build_web_edition(project, page.state, language, lookup)
+                page.state_name = handout.state_name
+            return render_edition(project.root, lookup, page, handout, quotes)
+        except (CatalogError, KeyError, ValueError, TypeError):
+            if published:
+                raise  # the build printed this language: its catalog must give every string
+    elif published:
+        raise BuildError(f"{language.code}: published but not in the build's snapshot")
+    english = languages_of(project.root).by_code[SOURCE_LANGUAGE]
+    page.lang_tag, page.direction = english.tag, english.direction
+    lookup = lookups.setdefault(SOURCE_LANGUAGE, Lookup(SOURCE_LANGUAGE, None))
+    return render_edition(project.root, lookup, page, None, {})
+
+
+def reviewer_of(project: Project, state: str, lang: str) -> str:
+    """Who reviewed every entry of this handout, for "Translation reviewed by …"."""
+    status = review_status(project, state, lang)
+    return status.removeprefix("reviewed by ") if status.startswith("reviewed by ") else ""
+
+
+def render_edition(root: Path, lookup: Lookup, page: EditionPage, handout: Handout | None,
+                   quotes: dict[str, list[Quote]], extra: Markup | None = None) -> str:
+    """One edition page; ``extra`` is markup appended to the body (only the live preview's
+    reload script and problem list use it; the published site passes nothing)."""
+    env = _environment(root, lookup)
     try:
-        (site / "index.html").write_text(env.get_template("site-index.html").render(
-            states=states, languages=langs), encoding="utf-8")
-        shutil.copyfile(root / TEMPLATES_DIR / "site.css", site / "site.css")
-    except OSError as exc:
-        raise BuildError(f"cannot write {SITE_DIR}/: {exc}") from exc
-    return site / "index.html"
+        headings = section_headings(env, handout) if handout is not None else {}
+        return env.get_template("site-edition.html").render(
+            page=page, h=handout, quotes=quotes, extra=extra or Markup(""), headings=headings)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/{exc.name}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(f"template {TEMPLATES_DIR}/{exc.name} not found") from exc
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{TEMPLATES_DIR}/site-edition.html: {exc.message}") from exc
+
+
+def _write_zip(site: Path, state: str) -> str:
+    """Every PDF of the state in one zip: sorted names, fixed timestamps, fixed permissions."""
+    pdfs = sorted(site.glob(f"{state}/*/{state}-*.pdf"))
+    if not pdfs:
+        return ""
+    name = f"{state}-handouts.zip"
+    with zipfile.ZipFile(site / state / name, "w", zipfile.ZIP_DEFLATED) as archive:
+        for pdf in pdfs:
+            info = zipfile.ZipInfo(pdf.name, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, pdf.read_bytes())
+    return name
+
+
+def _source_sections(project: Project, state: str) -> list[dict[str, Any]]:
+    claims = project.printed_claims(state)
+    sections: list[dict[str, Any]] = []
+    for section in SECTIONS:
+        items = []
+        for claim in (c for c in claims if c.section == section):
+            citations = []
+            for citation in claim.citations:
+                source = project.sources[citation.source]
+                citations.append({
+                    "url": source.url, "title": source.title, "publisher": source.publisher,
+                    "published": format_date(source.published, "long", locale="en")
+                    if source.published else "",
+                    "locator": citation.locator, "quote": citation.quote})
+            items.append({"anchor": claim.key.replace("/", "-"), "text": claim.text,
+                          "checked": format_date(claim.checked, "long", locale="en"),
+                          "time_sensitive": claim.time_sensitive,
+                          "interval": claim.recheck_interval, "citations": citations})
+        if items:
+            sections.append({"id": section, "title": SECTION_TITLES[section], "claims": items})
+    return sections
