@@ -423,8 +423,8 @@ def test_catalog_comments_give_the_translator_context(project: Path, cli: Cli) -
     catalog = read_catalog(po_path(project, "es"), project, "es")
     claim = catalog.get(OLD, context="CO/state-law-limit")
     assert claim is not None
-    assert ("Quote (Bill Summary): \u201cSince 2021, a state agency employee is prohibited from disclosing "
-            "information.\u201d") in " ".join(claim.auto_comments)
+    assert ("Quote (Bill Summary): \u201cSince 2021, a state agency employee is prohibited "
+            "from disclosing information.\u201d") in " ".join(claim.auto_comments)
     assert "Note for translators: share means disclose, not sell" in claim.auto_comments
     assert "Glossary (translations/glossary.yaml): law (a statute)" in claim.auto_comments
     dated = catalog.get("Facts checked on %(date)s")
