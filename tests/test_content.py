@@ -50,7 +50,8 @@ def test_english_handout_reads_at_grade_8_or_below(state: str) -> None:
     assert all(grade(c.text) <= MAX_CLAIM_GRADE for c in claims), state
 
 
-def test_english_page_one_shows_key_points_and_a_phone(tmp_path: Path) -> None:
+def test_english_page_one_shows_key_points_and_a_phone(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Every state's English handout, built: two pages at 11 pt or more, and page 1 carries
     the key points and the help box with a phone number (what a parent looks at first)."""
     import shutil
@@ -61,6 +62,8 @@ def test_english_page_one_shows_key_points_and_a_phone(tmp_path: Path) -> None:
     import pdfinfo
     from handouts.cli import app
 
+    # A real build as of the content's check date (another --today would be a what-if).
+    monkeypatch.setenv("SHEETS_TODAY", AS_OF.isoformat())
     root = tmp_path / "repo"
     for name in ("sheets", "translations", "templates"):
         shutil.copytree(REPO / name, root / name)

@@ -226,8 +226,9 @@ def test_an_unrecorded_notice_blocks_its_language(project: Path, cli: Cli) -> No
 @pytest.mark.parametrize("blank", [" ", "\u200b", "\ufeff \u00ad", "\u3164", "\t"])
 def test_a_blank_translation_is_missing(project: Path, cli: Cli, blank: str) -> None:
     line = _set(project, "es", "CO/state-law-limit", None, blank)
+    # Missing translations withhold their handouts; --require-translations makes them fail.
     code, _out, err = cli("check", "--root", str(project), "--today", TODAY.isoformat(),
-                          "--lang", "es")
+                          "--lang", "es", "--require-translations")
     assert code == 1
     assert (f"{REL.format(lang='es')}:{line}: error[translation-missing]: "
             "CO/state-law-limit: not translated") in err

@@ -378,18 +378,13 @@ def _run_hooks(project: Path, changed: list[str]) -> list[tuple[str, int, str]]:
 
 def test_documented_paths_pass_the_hooks(project: Path, cli: Cli) -> None:
     # "Add a state" (docs/maintainers.md): a sheet, `sheets catalog update`, commit.
+    co = (project / "sheets/CO.yaml").read_text()
     (project / "sheets/NM.yaml").write_text(
-        "state: NM\nname: New Mexico\nclaims:\n"
-        "  - id: state-law-limit\n    section: state-law\n"
-        "    text: A 2021 law limits what state workers may share.\n"
-        "    checked: 2026-01-10\n    citations:\n      - source: leg-act\n"
-        "        locator: Bill Summary\n"
-        "        quote: A state agency employee is prohibited from disclosing information.\n"
-        "  - include: US/federal-ruling\n")
+        co.replace("state: CO", "state: NM").replace("name: Colorado", "name: New Mexico"))
     langs = len(languages_of(project).translated)
     code, _out, err = _check(cli, project)
-    assert code == 0  # its name and its claim: new, not yet in any catalog
-    assert f"2 English strings added → {langs} catalogs need translation" in err
+    assert code == 0  # its name and its five claims: new, not yet in any catalog
+    assert f"6 English strings added → {langs} catalogs need translation" in err
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     ran = _run_hooks(project, ["sheets/NM.yaml", "translations/es/LC_MESSAGES/messages.po"])
     assert {hook for hook, _code, _out in ran} >= {"sheets-check", "sheets-catalogs-current"}
@@ -428,8 +423,8 @@ def test_catalog_comments_give_the_translator_context(project: Path, cli: Cli) -
     catalog = read_catalog(po_path(project, "es"), project, "es")
     claim = catalog.get(OLD, context="CO/state-law-limit")
     assert claim is not None
-    assert ("Quote (Bill Summary): \u201cA state agency employee is prohibited from disclosing "
-            "information.\u201d") in " ".join(claim.auto_comments)
+    assert ("Quote (Bill Summary): \u201cSince 2021, a state agency employee is prohibited "
+            "from disclosing information.\u201d") in " ".join(claim.auto_comments)
     assert "Note for translators: share means disclose, not sell" in claim.auto_comments
     assert "Glossary (translations/glossary.yaml): law (a statute)" in claim.auto_comments
     dated = catalog.get("Facts checked on %(date)s")

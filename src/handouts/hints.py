@@ -79,6 +79,23 @@ FIXES: dict[str, str] = {
     "text-too-long": "shorten the claim: a handout is one sheet of paper",
     "render-failed": "run `sheets doctor`; the message names what is missing",
     "page-overflow": "shorten or remove claims of that state until it fits two pages",
+    # Handout v2 and hardening rules.
+    "claim-number-unquoted": "write the number as one of the quotes gives it, or quote the "
+                             "passage that gives this number",
+    "claim-open": "resolve the open question and remove `open:`, or remove the claim",
+    "claim-reading-level": "shorter sentences (8-14 words), common words, the answer first",
+    "duplicate-include": "keep one of the two `include:` lines",
+    "duplicate-state": "keep one file per state, named with its code in capitals (CO.yaml)",
+    "help-missing": "add a get-help claim whose contact gives a phone number or a website",
+    "key-points-count": "give the sheet 3 to 5 key-points claims (its own or included)",
+    "quote-too-short": "quote the whole sentence the words come from",
+    "reading-level": "shorten the hardest claims (`sheets catalog stats` lists them)",
+    "sheet-empty": "add a claim, or include a federal one (`include: US/<id>`)",
+    "source-title-placeholder": "give the page's own title, as its heading shows it",
+    "translation-format": "write a literal % as %%, and keep only the English's placeholders",
+    "translation-locked": "restore the recorded translation; a qualified reviewer records a "
+                          "new one with `sheets catalog lock --lang L`",
+    "url-credentials": "remove the user name and password from the address",
 }
 
 

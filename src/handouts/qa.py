@@ -175,7 +175,8 @@ def number_differences(english: str, translation: str, lang: str) -> list[str]:
             if months[str(value)] > 0:
                 months[str(value)] -= 1
                 continue
-            extra.append(number.raw)
+            # As the translator wrote it (٢٠١٢, not 2012): digits are normalized one for one.
+            extra.append(translation[number.start:number.start + len(number.raw)])
             continue
         used[index] = True
         order.append(index)
