@@ -378,13 +378,23 @@ def _run_hooks(project: Path, changed: list[str]) -> list[tuple[str, int, str]]:
 
 def test_documented_paths_pass_the_hooks(project: Path, cli: Cli) -> None:
     # "Add a state" (docs/maintainers.md): a sheet, `sheets catalog update`, commit.
-    co = (project / "sheets/CO.yaml").read_text()
+    # A state being written is a draft: its first claim can be committed before it has
+    # the key points and help a published sheet needs.
     (project / "sheets/NM.yaml").write_text(
-        co.replace("state: CO", "state: NM").replace("name: Colorado", "name: New Mexico"))
+        "state: NM\nname: New Mexico\nstatus: draft\nclaims:\n"
+        "  - id: state-law-limit\n    section: state-law\n"
+        "    text: A 2021 law limits what state workers may share.\n"
+        "    checked: 2026-01-10\n    citations:\n      - source: leg-act\n"
+        "        locator: Bill Summary\n"
+        "        quote: Since 2021, a state agency employee is prohibited from disclosing "
+        "information.\n"
+        "  - include: US/federal-ruling\n")
     langs = len(languages_of(project).translated)
     code, _out, err = _check(cli, project)
-    assert code == 0  # its name and its five claims: new, not yet in any catalog
-    assert f"6 English strings added → {langs} catalogs need translation" in err
+    assert code == 0  # its name and its claim: new, not yet in any catalog
+    assert "sheets/NM.yaml:4: error[key-points-count]" in err  # shown, not failing
+    assert "draft state(s) NM:" in err
+    assert f"2 English strings added → {langs} catalogs need translation" in err
     assert cli("catalog", "update", "--root", str(project))[0] == 0
     ran = _run_hooks(project, ["sheets/NM.yaml", "translations/es/LC_MESSAGES/messages.po"])
     assert {hook for hook, _code, _out in ran} >= {"sheets-check", "sheets-catalogs-current"}
@@ -432,3 +442,26 @@ def test_catalog_comments_give_the_translator_context(project: Path, cli: Cli) -
     assert any(c.startswith("%(date)s is the date the facts were last checked")
                for c in dated.auto_comments)
     assert not any("%(name)s" in c for m in catalog for c in m.auto_comments)
+
+
+def test_a_draft_state_is_built_only_when_named(project: Path, cli: Cli) -> None:
+    sheet = (project / "sheets/MA.yaml").read_text()
+    (project / "sheets/MA.yaml").write_text(sheet.replace("name: Massachusetts",
+                                                          "name: Massachusetts\nstatus: draft"))
+    code, out, _err = cli("build", "--all", "--lang", "en", "--root", str(project), "--today",
+                          TODAY.isoformat())
+    assert code == 0 and "build/CO/CO-en-letter.pdf" in out
+    assert not list((project / "build").glob("MA/*.pdf"))
+    code, out, _err = cli("build", "--state", "MA", "--lang", "en", "--root", str(project),
+                          "--today", TODAY.isoformat())
+    assert code == 0 and (project / "build/MA/MA-en-letter.pdf").is_file()
+    # A release counts a draft's problems: a draft state cannot be released by accident.
+    (project / "sheets/MA.yaml").write_text(sheet.replace(
+        "name: Massachusetts", "name: Massachusetts\nstatus: draft").replace(
+        "section: key-points", "section: courts"))
+    code, _out, err = cli("check", "--release", "--state", "MA", "--lang", "en", "--root",
+                          str(project), "--today", TODAY.isoformat())
+    assert code == 1 and "error[key-points-count]" in err
+    code, _out, err = cli("check", "--state", "MA", "--lang", "en", "--root", str(project),
+                          "--today", TODAY.isoformat())
+    assert code == 0 and "error[key-points-count]" in err and "draft state(s) MA" in err

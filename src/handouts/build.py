@@ -320,8 +320,11 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     checked = check_project(root, states, langs, today,
                             require_translations=require_translations, release=release)
     project, report = checked.project, checked.report
+    # A draft state is built only when asked for by name (--state XX), never by --all or site.
+    built_states = [state for state in project.state_codes()
+                    if states or project.states[state].status != "draft"]
     targets = [Target(state, lang, paper, print_shop)
-               for state in project.state_codes() for lang in langs for paper in papers]
+               for state in built_states for lang in langs for paper in papers]
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
                 for t in targets}

@@ -147,11 +147,15 @@ class Report:
     require_translations: bool = False
     drafts: frozenset[str] = frozenset()
     """Draft languages: their problems withhold their handouts but never fail."""
+    draft_states: frozenset[str] = frozenset()
+    """Draft states (``status: draft``): likewise, for every language of the state."""
 
     def fails(self, problem: Problem) -> bool:
         """Whether ``problem`` makes check, build and site exit 1."""
         if problem.severity != "error" or (problem.lang is not None
                                            and problem.lang in self.drafts):
+            return False
+        if problem.state is not None and problem.state in self.draft_states:
             return False
         return self.require_translations or problem.rule not in PENDING_RULES
 
@@ -548,7 +552,10 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
     project = load_project(root, list(states) if states else None)
     languages = languages_of(root)
     report = Report(require_translations=require_translations or release,
-                    drafts=frozenset() if release else languages.drafts)
+                    drafts=frozenset() if release else languages.drafts,
+                    draft_states=frozenset() if release else frozenset(
+                        code for code, sheet in project.states.items()
+                        if sheet.status == "draft"))
     checked = Checked(project, report, ui=extract_template_messages(root))
     checked.report.extend(languages.problems)
     checked.report.extend(check_content(project, today))

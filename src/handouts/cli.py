@@ -127,7 +127,9 @@ def _print_problems(problems: list[Problem], report: Report | None = None) -> No
     from .hints import fix_for
 
     seen = set()
-    pending = set(report.pending) if report is not None else set()
+    # A draft state's problems are shown (its author needs them) though they do not fail.
+    pending = ({p for p in report.pending if p.state not in report.draft_states}
+               if report is not None else set())
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.rule, p.message)):
         if problem in pending:
             continue

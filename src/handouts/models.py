@@ -176,6 +176,10 @@ class StateFile(Node):
     state: str = Field(pattern=r"^[A-Z]{2}$", description="Two-letter postal code.")
     name: str = Field(min_length=1, description="The state's name in English.")
     claims: list[SheetEntry] = Field(default_factory=list, description="Claims and includes.")
+    status: Literal["draft", "published"] = Field(
+        "published", description="draft: a state still being written. Its problems withhold "
+        "its handouts but never fail the check (except with --release); it is built only when "
+        "named (--state XX) and never published by `sheets site` until set to published.")
 
 
 class Settings(Node):

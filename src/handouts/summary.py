@@ -62,6 +62,11 @@ def pending_summary(report: Report, states: Iterable[str], langs: Iterable[str])
     missing = sorted({str(p.lang) for p in pending if p.rule == "catalog-missing"})
     if missing:
         lines.append(f"no catalog for {', '.join(missing)}: run `sheets catalog init LANG`")
+    draft_states = sorted({str(p.state) for p in pending if p.state in report.draft_states})
+    if draft_states:
+        lines.append(f"draft state(s) {', '.join(draft_states)}: the problems above withhold "
+                     "their handouts and never fail the check; set `status: published` once "
+                     "it checks clean")
     drafts = sorted({str(p.lang) for p in pending if p.lang in report.drafts})
     if drafts:
         lines.append(f"draft language(s) {', '.join(drafts)}: problems withhold their handouts "
