@@ -83,6 +83,12 @@ def _edit_after_load(project: Path, monkeypatch: pytest.MonkeyPatch) -> object:
         sheet.write_text(sheet.read_text().replace(ORIGINAL, "POISONED sentence, no source."))
         catalog = project / "translations/es/LC_MESSAGES/messages.po"
         catalog.write_text(catalog.read_text().replace('msgstr "ES: ', 'msgstr "POISONED: '))
+        # The templates too: a heading no catalog knows, and a stylesheet that hides the text.
+        template = project / "templates/handout.html"
+        template.write_text(template.read_text().replace(
+            '_("Where these facts come from")', '"POISONED heading"'))
+        css = project / "templates/handout.css"
+        css.write_text(css.read_text() + "\nbody { visibility: hidden }\n")
         return checked
 
     monkeypatch.setattr(build, "check_project", check_then_edit)
@@ -108,11 +114,14 @@ def test_an_edit_after_load_is_not_printed(project: Path, cli: Cli, jobs: str,
     from handouts import build
 
     monkeypatch.setattr(build, "check_project", real)  # (undo() would drop SHEETS_TODAY too)
+    css = project / "templates/handout.css"
+    css.write_text(css.read_text().replace("\nbody { visibility: hidden }\n", ""))
     code, out, err = cli("build", "--state", "CO", "--lang", "en", "-j", jobs, "--root",
                          str(project), "--today", TODAY.isoformat())
     assert code == 0, err
     assert "wrote   build/CO/CO-en-letter.pdf" in out
-    assert "POISONED" in pdfinfo.text(project / "build/CO/CO-en-letter.pdf")
+    assert "POISONED sentence" in pdfinfo.text(project / "build/CO/CO-en-letter.pdf")
+    assert "POISONED heading" in pdfinfo.text(project / "build/CO/CO-en-letter.pdf")
 
 
 def test_j_is_capped_at_the_cpu_count() -> None:

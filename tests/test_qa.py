@@ -279,3 +279,21 @@ def test_month_names_follow_cldr(lang: str, english: str, translation: str,
                                  flagged: bool) -> None:
     rules = {rule for _sev, rule, _m in compare(english, translation, lang)}
     assert ("translation-month" in rules) is flagged
+
+
+@pytest.mark.parametrize(("lang", "translation", "flagged"), [
+    ("es", "Los 79 millones de personas.", False),
+    ("es", "Las 79 mil personas.", True),           # a thousand is not a million
+    ("pt", "As 79 mil pessoas.", True),
+    ("ru", "Все 79 миллионов человек.", False),      # inflected: a prefix is enough
+    ("ru", "Все 79 тысяч человек.", True),
+    ("ar", "كل 79 ألف شخص.", True),
+    ("hi", "सभी 79 लाख लोग।", True),                 # 7.9 million
+    ("my", "လူ 79 ထောင်။", True),
+    ("vi", "Tất cả 79 triệu người.", False),
+    ("tl", "Ang 79 libong tao.", True),              # libo + the linker -ng
+])
+def test_scale_words_are_part_of_the_number(lang: str, translation: str,
+                                             flagged: bool) -> None:
+    rules = {rule for _sev, rule, _m in compare("All 79 million people.", translation, lang)}
+    assert ("translation-number" in rules) is flagged

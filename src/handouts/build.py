@@ -328,7 +328,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
                 for t in targets}
-    output_keys = OutputKeys(project, checked.ui, assets_digest(root))
+    output_keys = OutputKeys(project, checked.ui, assets_digest(project))
     keys: dict[Target, str] = {}
     todo: list[Job] = []
     for target, outcome in outcomes.items():

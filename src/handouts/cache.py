@@ -33,12 +33,11 @@ DIGEST_LIMIT = 16_000_000
 MANIFEST = f"{CACHE_DIR}/last-build.json"
 
 
-def assets_digest(root: Path) -> str:
-    """Templates and stylesheets: every handout depends on all of them."""
+def assets_digest(project: Project) -> str:
+    """Templates and stylesheets, as the snapshot holds them: every handout depends on all."""
     digest = hashlib.sha256()
-    for path in sorted((root / TEMPLATES_DIR).iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + read_content(path, root, DIGEST_LIMIT))
+    for name in sorted(project.templates):
+        digest.update(name.encode() + b"\0" + project.templates[name].encode())
     return digest.hexdigest()
 
 

@@ -1,6 +1,6 @@
 """Gettext catalogs: extract the template from sheets and templates, update, read, look up.
 
-We call Babel's API (``extract_from_file``, ``Catalog.update``, ``read_po``/``write_po``) and add
+We call Babel's API (``extract``, ``Catalog.update``, ``read_po``/``write_po``) and add
 the one thing our content needs: claims are keyed by a stable context (``CO/claim-id``), so when
 the English of a claim changes its old translation is carried over *as fuzzy*, with the previous
 English kept for the translator, even when the sentence changed too much for difflib to match.
@@ -16,14 +16,14 @@ import importlib.util
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import babel
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import extract
 from babel.messages.pofile import PoFileError, escape, read_po, unescape, write_po
 from markupsafe import Markup
 from markupsafe import escape as escape_html
@@ -84,26 +84,34 @@ class UiMessage:
     line: int
 
 
-def extract_template_messages(root: Path) -> list[UiMessage]:
+def extract_template_messages(root: Path,
+                              templates: Mapping[str, str] | None = None) -> list[UiMessage]:
     """Every ``_()``/``{% trans %}`` string in the templates, in file order.
 
+    ``templates``: the snapshot a build loaded (:attr:`Project.templates`), so the strings
+    checked are those of the templates it renders; without it, the files are read.
     Kept in ``build/.cache/`` under the templates' bytes and the extractor's code: importing
     Jinja and parsing the templates took a tenth of a `sheets check` that needs no Jinja else.
     """
-    paths = sorted((root / TEMPLATES_DIR).glob("*.html"))
-    key = key_of(_extractor_code(), *(part for path in paths
-                                      for part in (path.name, read_content(path, root))))
+    if templates is None:
+        texts = {path.name: read_content(path, root)
+                 for path in sorted((root / TEMPLATES_DIR).glob("*.html"))}
+    else:
+        texts = {name: text.encode() for name, text in sorted(templates.items())
+                 if name.endswith(".html")}
+    key = key_of(_extractor_code(), *(part for name, data in texts.items()
+                                      for part in (name, data)))
     kept = memo.load(root, "ui-messages.json", key)
     if kept is not None:
         with suppress(ValueError, TypeError):  # damaged: extract again
             return [UiMessage(message, path, line) for message, path, line in kept]
     found: dict[str, UiMessage] = {}
-    for path in paths:
-        for lineno, message, _comments, _context in extract_from_file(
-            "jinja2.ext:babel_extract", path, options={"trimmed": "true"}
+    for name, data in texts.items():
+        for lineno, message, _comments, _context in extract(
+            "jinja2.ext:babel_extract", io.BytesIO(data), options={"trimmed": "true"}
         ):
             if isinstance(message, str) and message not in found:
-                found[message] = UiMessage(message, _rel(path, root), lineno)
+                found[message] = UiMessage(message, f"{TEMPLATES_DIR}/{name}", lineno)
     memo.save(root, "ui-messages.json", key, [[m.id, m.path, m.line] for m in found.values()])
     return list(found.values())
 
@@ -128,7 +136,7 @@ def extract_messages(project: Project) -> Catalog:
     """Build the catalog template (``messages.pot``) from templates and every loaded sheet."""
     catalog = Catalog(project=PROJECT_NAME, version="1", charset="utf-8",
                       copyright_holder=COPYRIGHT, creation_date=_EPOCH, fuzzy=False)
-    for ui in extract_template_messages(project.root):
+    for ui in extract_template_messages(project.root, project.templates):
         placeholders = [note for name, note in PLACEHOLDER_NOTES.items() if name in ui.id]
         if "%(" in ui.id and not placeholders:
             placeholders = ["Keep each %(...)s placeholder exactly as it is."]

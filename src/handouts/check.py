@@ -556,7 +556,7 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
                     draft_states=frozenset() if release else frozenset(
                         code for code, sheet in project.states.items()
                         if sheet.status == "draft"))
-    checked = Checked(project, report, ui=extract_template_messages(root))
+    checked = Checked(project, report, ui=extract_template_messages(root, project.templates))
     checked.report.extend(languages.problems)
     checked.report.extend(check_content(project, today))
     checked.report.extend(due_soon(project, today))

@@ -113,6 +113,18 @@ class Project:
     #: what the check saw and every renderer prints; a build compares it with the files'
     #: digest before recording that nothing changed.
     file_digests: dict[str, str] = field(default_factory=dict)
+    #: The templates and stylesheets (file name → text), read once with the content: every
+    #: renderer (PDF, web edition, site) prints from these, never from the files again, so an
+    #: edit of a template during a build cannot print strings the check did not see.
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def template(self, name: str) -> str:
+        """A template's text from the snapshot (RenderError when there is none)."""
+        if name not in self.templates:
+            from .errors import RenderError
+
+            raise RenderError(f"template {TEMPLATES_SUBDIR}/{name} not found or not readable")
+        return self.templates[name]
 
     def state_codes(self) -> list[str]:
         return sorted(self.states)
@@ -436,7 +448,32 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
         for code in sorted(wanted - set(project.states)):
             project.problems.append(Problem(
                 CONTENT_DIR, 1, "unknown-state", f"no sheet {CONTENT_DIR}/{code}.yaml", state=code))
+    project.templates = _load_templates(root, digests)
     return project
+
+
+#: The templates folder (catalogs.TEMPLATES_DIR; not imported: catalogs imports this module).
+TEMPLATES_SUBDIR = "templates"
+
+
+def _load_templates(root: Path, digests: dict[str, str]) -> dict[str, str]:
+    """Every template and stylesheet, read the way content files are (regular files inside
+    the project, size-limited). One that cannot be read is left out: rendering with it then
+    fails with a located error instead of reading the disk again."""
+    folder = root / TEMPLATES_SUBDIR
+    found: dict[str, str] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        if path.suffix not in (".html", ".css") or path.is_dir():
+            continue
+        try:
+            data = read_content(path, root)
+            found[path.name] = data.decode("utf-8")
+        except (OSError, ContentReadError, UnicodeDecodeError):
+            continue
+        digests[path.relative_to(root).as_posix()] = hashlib.sha256(data).hexdigest()
+    return found
 
 
 def _scoped(problem: Problem, state: str) -> Problem:

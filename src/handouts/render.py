@@ -14,8 +14,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 from babel.dates import format_date
@@ -302,11 +300,19 @@ def join_list(items: Iterable[str], lang: str) -> Markup:
     return Markup(re.sub("\x00(\\d+)\x00", lambda m: str(names[int(m.group(1))]), joined))
 
 
-@lru_cache(maxsize=64)
-def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
-    """One environment per (project, language): templates are compiled once per process."""
+_ENVIRONMENTS: dict[tuple[str, Lookup], jinja2.Environment] = {}
+
+
+def make_environment(project: Project, lookup: Lookup) -> jinja2.Environment:
+    """One environment per (template snapshot, language): templates are compiled once per
+    process. It loads templates from ``project.templates``, the snapshot read with the content,
+    never from the disk."""
+    key = (templates_digest(project), lookup)
+    env = _ENVIRONMENTS.get(key)
+    if env is not None:
+        return env
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / TEMPLATES_DIR),
+        loader=jinja2.DictLoader(dict(project.templates)),
         autoescape=True,
         # An empty gap on a printed handout is a silent lie: undefined names must fail.
         undefined=jinja2.StrictUndefined,
@@ -317,20 +323,28 @@ def make_environment(root: Path, lookup: Lookup) -> jinja2.Environment:
     env.install_gettext_translations(lookup, newstyle=True)  # type: ignore[attr-defined]
     env.filters["isolate"] = isolate
     env.filters["join_list"] = lambda items: join_list(items, lookup.lang)
+    if len(_ENVIRONMENTS) >= 64:
+        _ENVIRONMENTS.clear()
+    _ENVIRONMENTS[key] = env
     return env
 
 
-def edition_id(handout: Handout, root: Path) -> str:
+def templates_digest(project: Project) -> str:
+    """SHA-256 of the template snapshot (names and texts)."""
+    digest = hashlib.sha256()
+    for name in sorted(project.templates):
+        digest.update(name.encode() + b"\0" + project.templates[name].encode() + b"\0")
+    return digest.hexdigest()
+
+
+def edition_id(handout: Handout, project: Project) -> str:
     """A short hash of everything that shapes the page: facts, translations, template, code,
     and the renderer's version (a new WeasyPrint lays out and writes other bytes, so it makes a
     new edition: two copies with the same id are the same file)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(asdict(handout), sort_keys=True, ensure_ascii=False).encode())
     for name in (TEMPLATE, STYLESHEET):
-        path = root / TEMPLATES_DIR / name
-        if not path.is_file():
-            raise RenderError(f"template {TEMPLATES_DIR}/{name} not found")
-        digest.update(path.read_bytes())
+        digest.update(project.template(name).encode())
     digest.update(__version__.encode() + b"\0" + weasyprint_version().encode())
     return digest.hexdigest()[:10]
 
@@ -341,8 +355,8 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     handout = build_handout(project, state, language, lookup, paper)
     handout.fit = fit
     handout.print_shop = print_shop
-    handout.edition = edition_id(handout, project.root)
-    env = make_environment(project.root, lookup)
+    handout.edition = edition_id(handout, project)
+    env = make_environment(project, lookup)
     try:
         template = env.get_template(TEMPLATE)
     except jinja2.TemplateNotFound as exc:
@@ -350,7 +364,7 @@ def render_html(project: Project, state: str, language: Language, lookup: Lookup
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}:{exc.lineno}: {exc.message}") from exc
     try:
-        html = template.render(template_context(handout))
+        html = template.render(template_context(handout, project))
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc.message}") from exc
     return html, handout
@@ -370,7 +384,7 @@ def build_web_edition(project: Project, state: str, language: Language,
     """The handout's data exactly as the PDF gets it, plus each claim's quotes by claim key
     (the web edition shows them; the printed page has no room). Numbers match ``sources``."""
     handout = build_handout(project, state, language, lookup)
-    handout.edition = edition_id(handout, project.root)
+    handout.edition = edition_id(handout, project)
     numbers: dict[str, int] = {}
     quotes: dict[str, list[Quote]] = {}
     for claim in reading_order(project.printed_claims(state)):
@@ -381,17 +395,20 @@ def build_web_edition(project: Project, state: str, language: Language,
     return handout, quotes
 
 
-def template_context(handout: Handout) -> dict[str, object]:
-    """What the handout template is rendered with (the PDF, and the web edition's headings)."""
-    return {"h": handout, "stylesheet": STYLESHEET, "qr": Markup(handout.qr_svg)}
+def template_context(handout: Handout, project: Project) -> dict[str, object]:
+    """What the handout template is rendered with (the PDF, and the web edition's headings).
+    The stylesheet is inlined from the snapshot: WeasyPrint then reads no template file."""
+    return {"h": handout, "stylesheet": Markup(project.template(STYLESHEET)),  # noqa: S704
+            "qr": Markup(handout.qr_svg)}
 
 
-def section_headings(env: jinja2.Environment, handout: Handout) -> dict[str, str]:
+def section_headings(env: jinja2.Environment, handout: Handout,
+                     project: Project) -> dict[str, str]:
     """The printed template's section headings (its top-level ``headings`` mapping) in the
     handout's language: the web edition prints exactly these, so the two cannot drift apart
     and translators see each heading once."""
     try:
-        module = env.get_template(TEMPLATE).make_module(template_context(handout))
+        module = env.get_template(TEMPLATE).make_module(template_context(handout, project))
     except jinja2.TemplateError as exc:
         raise RenderError(f"{TEMPLATES_DIR}/{TEMPLATE}: {exc}") from exc
     headings = getattr(module, "headings", None)

@@ -215,7 +215,7 @@ def handout_reviewed(project: Project, state: str, lang: str, lookup: Lookup) ->
     catalog = lookup.catalog
     if not isinstance(catalog, Translations):
         return False
-    ui = extract_template_messages(project.root)
+    ui = extract_template_messages(project.root, project.templates)
     return all_reviewed(project.root, lang, handout_entries(project, state, ui, catalog))
 
 
@@ -332,7 +332,8 @@ def review_status(project: Project, state: str, lang: str) -> str:
         catalog = read_translations(project.root, lang)
     except CatalogError:
         return "machine-assisted, not yet reviewed"
-    entries = handout_entries(project, state, extract_template_messages(project.root), catalog)
+    ui = extract_template_messages(project.root, project.templates)
+    entries = handout_entries(project, state, ui, catalog)
     reviews = read_reviews(project.root, lang)
     found = [reviews.approves(context, msgid, string or "") for msgid, context, string, fuzzy
              in entries if string and not fuzzy]

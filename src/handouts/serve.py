@@ -207,14 +207,14 @@ class Preview:
         if blockers:
             # Not printable: the page shows why, in English (the catalog may lack the strings).
             page.lang_tag, page.direction = "en", "ltr"
-            html = render_edition(self.root, Lookup(SOURCE_LANGUAGE, None), page, None, {},
+            html = render_edition(project, Lookup(SOURCE_LANGUAGE, None), page, None, {},
                                   self._extra(problems, pdf=False))
             self._publish(html, b"", problems, web_only=True)
             self.timing.web = time.perf_counter() - start - self.timing.check
             return
         handout, quotes = build_web_edition(project, state, language, lookup)
         page.state_name = handout.state_name
-        html = render_edition(self.root, lookup, page, handout, quotes,
+        html = render_edition(project, lookup, page, handout, quotes,
                               self._extra(problems, pdf=True))
         self.timing.web = time.perf_counter() - start - self.timing.check
         self._publish(html, None, problems, web_only=True)

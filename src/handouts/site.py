@@ -142,8 +142,8 @@ def isolate_web(text: str, rtl: bool = False) -> Markup:
     return Markup(marked)  # noqa: S704 (escaped by isolate; the pattern adds a fixed class)
 
 
-def _environment(root: Path, lookup: Lookup) -> jinja2.Environment:
-    env = make_environment(root, lookup)
+def _environment(project: Project, lookup: Lookup) -> jinja2.Environment:
+    env = make_environment(project, lookup)
     env.filters["tel"] = tel_href
     env.filters["isolate_web"] = isolate_web
     return env
@@ -203,7 +203,7 @@ def _write_pages(project: Project, result: BuildResult, langs: list[str], site: 
     built_states = sorted({o.target.state for o in result.outcomes} & set(project.states))
     configured = languages_of(root).by_code
     lookups: dict[str, Lookup] = {SOURCE_LANGUAGE: Lookup(SOURCE_LANGUAGE, None)}
-    english = _environment(root, lookups[SOURCE_LANGUAGE])
+    english = _environment(project, lookups[SOURCE_LANGUAGE])
     entries = []
     for state in built_states:
         links = [_language_link(state, configured[lang], _published(outcomes, state, lang))
@@ -245,7 +245,7 @@ def _write_pages(project: Project, result: BuildResult, langs: list[str], site: 
             sources=sources), encoding="utf-8")
     (site / "index.html").write_text(english.get_template("site-index.html").render(
         states=entries, languages=[configured[lang] for lang in langs]), encoding="utf-8")
-    shutil.copyfile(root / TEMPLATES_DIR / STYLESHEET, site / STYLESHEET)
+    (site / STYLESHEET).write_text(project.template(STYLESHEET), encoding="utf-8")
 
 
 def _language_link(state: str, language: Language, published: bool) -> LanguageLink:
@@ -290,7 +290,7 @@ def _edition_html(project: Project, page: EditionPage, language: Language,
             if published:
                 handout, quotes = build_web_edition(project, page.state, language, lookup)
                 page.state_name = handout.state_name
-            return render_edition(project.root, lookup, page, handout, quotes)
+            return render_edition(project, lookup, page, handout, quotes)
         except (CatalogError, KeyError, ValueError, TypeError):
             if published:
                 raise  # the build printed this language: its catalog must give every string
@@ -299,7 +299,7 @@ def _edition_html(project: Project, page: EditionPage, language: Language,
     english = languages_of(project.root).by_code[SOURCE_LANGUAGE]
     page.lang_tag, page.direction = english.tag, english.direction
     lookup = lookups.setdefault(SOURCE_LANGUAGE, Lookup(SOURCE_LANGUAGE, None))
-    return render_edition(project.root, lookup, page, None, {})
+    return render_edition(project, lookup, page, None, {})
 
 
 def reviewer_of(project: Project, state: str, lang: str) -> str:
@@ -308,13 +308,13 @@ def reviewer_of(project: Project, state: str, lang: str) -> str:
     return status.removeprefix("reviewed by ") if status.startswith("reviewed by ") else ""
 
 
-def render_edition(root: Path, lookup: Lookup, page: EditionPage, handout: Handout | None,
+def render_edition(project: Project, lookup: Lookup, page: EditionPage, handout: Handout | None,
                    quotes: dict[str, list[Quote]], extra: Markup | None = None) -> str:
     """One edition page; ``extra`` is markup appended to the body (only the live preview's
     reload script and problem list use it; the published site passes nothing)."""
-    env = _environment(root, lookup)
+    env = _environment(project, lookup)
     try:
-        headings = section_headings(env, handout) if handout is not None else {}
+        headings = section_headings(env, handout, project) if handout is not None else {}
         return env.get_template("site-edition.html").render(
             page=page, h=handout, quotes=quotes, extra=extra or Markup(""), headings=headings)
     except jinja2.TemplateSyntaxError as exc:

@@ -132,6 +132,45 @@ _ENGLISH_SCALE = re.compile(r"\s*(thousand|million|billion|trillion)\b", re.IGNO
 _CJK_SCALES = {"千": 3, "천": 3, "万": 4, "萬": 4, "만": 4, "亿": 8, "億": 8, "억": 8,
                "兆": 12, "조": 12}
 _CJK_SCALE = re.compile(r"\s?([千천万萬만亿億억兆조])")
+#: Scale words after the digits, per language (powers of ten; longest first where one starts
+#: another): "79 millones" is 79 million, "79 mil" is 79 thousand, so a changed scale word is a
+#: changed number. Latin-script words must end there; other scripts join suffixes to words.
+_WORD_SCALES: dict[str, list[tuple[str, int]]] = {
+    "es": [("mil millones", 9), ("millones", 6), ("millón", 6), ("billones", 12),
+           ("billón", 12), ("mil", 3)],
+    "fr": [("milliards", 9), ("milliard", 9), ("millions", 6), ("million", 6), ("mille", 3)],
+    "pt": [("bilhões", 9), ("bilhão", 9), ("milhões", 6), ("milhão", 6), ("mil", 3)],
+    "ru": [("миллиард", 9), ("миллион", 6), ("тысяч", 3), ("тыс.", 3)],
+    "vi": [("nghìn", 3), ("ngàn", 3), ("triệu", 6), ("tỷ", 9), ("tỉ", 9)],
+    "tl": [("libong", 3), ("libo", 3), ("milyong", 6), ("milyon", 6), ("bilyong", 9),
+           ("bilyon", 9)],
+    "ht": [("milya", 9), ("milyon", 6), ("mil", 3)],
+    "so": [("kun", 3), ("malyan", 6), ("bilyan", 9)],
+    "am": [("ሺ", 3), ("ሚሊዮን", 6), ("ቢሊዮን", 9)],
+    "ar": [("ألف", 3), ("آلاف", 3), ("مليون", 6), ("ملايين", 6), ("مليار", 9)],
+    "fa": [("هزار", 3), ("میلیون", 6), ("میلیارد", 9)],
+    "hi": [("हज़ार", 3), ("हजार", 3), ("लाख", 5), ("मिलियन", 6), ("करोड़", 7), ("अरब", 9)],
+    "my": [("ထောင်", 3), ("သောင်း", 4), ("သိန်း", 5), ("သန်း", 6)],
+}
+_LATIN_SCALE_LANGS = {"es", "fr", "pt", "vi", "tl", "ht", "so"}
+
+
+def _word_scale(after: str, lang: str) -> int | None:
+    """The power of ten a scale word right after a number gives it in ``lang``, if any."""
+    words = _WORD_SCALES.get(lang.split("_")[0])
+    if not words:
+        return None
+    rest = after.lstrip(_SPACES)
+    if len(rest) == len(after) and lang not in ("my", "am"):
+        return None  # no space between digits and a word: "79mil" is not a scale
+    folded = rest.casefold()
+    for word, power in words:
+        if folded.startswith(word):
+            following = rest[len(word):len(word) + 1]
+            if lang in _LATIN_SCALE_LANGS and following and (following.isalnum()):
+                continue
+            return power
+    return None
 _SPACES = "\u00a0\u202f "
 
 
@@ -198,6 +237,8 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
                 scaled = value * 10 ** _CJK_SCALES[scale.group(1)]
             elif lang == "en" and (scale := _ENGLISH_SCALE.match(after)):
                 scaled = value * 10 ** _ENGLISH_SCALES[scale.group(1).lower()]
+            elif (power := _word_scale(after, lang)) is not None:
+                scaled = value * 10 ** power
             found.append(Number(written, value, scaled, start))
     return found
 
