@@ -278,7 +278,7 @@ def test_template_strings_are_kept_until_a_template_changes(
     def no_extract(*_args: object, **_kwargs: object) -> object:
         raise AssertionError("unchanged templates must not be parsed again")
 
-    monkeypatch.setattr(catalogs, "extract_from_file", no_extract)
+    monkeypatch.setattr(catalogs, "extract", no_extract)
     assert catalogs.extract_template_messages(project) == first
     template = project / "templates/handout.html"
     template.write_text(template.read_text() + '{{ _("A new label") }}\n')
