@@ -267,3 +267,26 @@ def test_kill_9_of_build_update_and_site_leaves_nothing_partial(project: Path) -
     assert subprocess.run(site, capture_output=True).returncode == 0
     _all_intact(project)
     assert not list((project / "build").glob(".site-*"))
+
+
+def test_review_records_removed_during_a_build_are_not_what_it_prints(
+        project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notice is decided from the review records the check read, not the file again."""
+    import pdfinfo
+    from handouts import build
+
+    assert cli("review", "--lang", "es", "--state", "CO", "--reviewer",
+               "Ana Ruiz <ana@example.org>", "--yes", "--root", str(project))[0] == 0
+    real = build.check_project
+
+    def check_then_remove(*args: object, **kwargs: object) -> object:
+        checked = real(*args, **kwargs)  # type: ignore[arg-type]
+        (project / "translations/es/reviews.yaml").unlink()
+        return checked
+
+    monkeypatch.setattr(build, "check_project", check_then_remove)
+    code, _out, err = cli("build", "--state", "CO", "--lang", "es", "-j", "2", "--force",
+                          "--root", str(project), "--today", TODAY.isoformat())
+    assert code == 0, err
+    text = pdfinfo.text(project / "build/CO/CO-es-letter.pdf")
+    assert "not yet reviewed" not in text  # reviewed as checked: no notice

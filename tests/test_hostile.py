@@ -247,3 +247,31 @@ def test_verify_sources_never_reads_local_files_from_content(
     report = (project / "build/verify-sources.json").read_text()
     assert "root:" not in report + out + err
     assert "refused: must start with https://" in report and code == 1
+
+
+@pytest.mark.parametrize("name", ["translations/languages.yaml", "translations/glossary.yaml",
+                                  "translations/es/reviews.yaml",
+                                  "translations/es/translated-from.yaml"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "outside"])
+def test_workflow_files_are_read_as_content_files(project: Path, cli: Cli, name: str,
+                                                  kind: str, tmp_path: Path) -> None:
+    # The languages, glossary, review and translated-from files are read like sheets: a FIFO
+    # would hang the check, /dev/zero would fill memory, a link out leaks a local file.
+    path = project / name
+    path.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        secret = tmp_path / "secret.yaml"
+        secret.write_text("SECRET-TOKEN: 1\n")
+        path.symlink_to(secret)
+    # (Without its languages file only English is configured.)
+    langs = () if name.endswith("languages.yaml") else ("--lang", "es")
+    code, text = _check_err(cli, project, *langs)
+    assert "SECRET-TOKEN" not in text
+    assert "Traceback" not in text
+    if name in ("translations/languages.yaml", "translations/es/reviews.yaml"):
+        assert f"{name}:1: error[file-unreadable]" in text, text
+    assert code in (0, 1)

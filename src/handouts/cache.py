@@ -25,7 +25,7 @@ from .loader import Project, read_content
 from .memo import CACHE_DIR, code_digest
 from .output import write_atomic
 from .pdf import FONT_DIRS, weasyprint_version
-from .reviews import all_reviewed, handout_entries
+from .reviews import all_reviewed, handout_entries, snapshot_reviews
 
 #: Larger than any file the build reads (catalogs are capped at 8 MB, sheets at 2 MB).
 DIGEST_LIMIT = 16_000_000
@@ -99,7 +99,7 @@ class OutputKeys:
                     texts.append((context, msgid, found.string if found else None))
                 # Review records decide whether the "not yet reviewed" notice prints.
                 texts.append(all_reviewed(self.project.root, lang, handout_entries(
-                    self.project, state, self.ui, catalog)))
+                    self.project, state, self.ui, catalog), snapshot_reviews(catalog)))
             self._texts[(state, lang)] = _hash(texts)
         return self._texts[(state, lang)]
 

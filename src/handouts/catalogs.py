@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import babel
 from babel.messages.catalog import Catalog, Message
@@ -399,6 +400,9 @@ class Translations:
         self.entries = entries
         #: Hash of the file's bytes this was parsed from (the snapshot's witness).
         self.sha256 = sha256
+        #: The language's review records as the check read them (:class:`reviews.Reviews`),
+        #: so renderers decide the "not yet reviewed" notice from the snapshot, not the file.
+        self.reviews: Any = None
 
     def get(self, msgid: str, context: str | None = None) -> Entry | None:
         return self.entries.get((context, msgid))

@@ -572,6 +572,7 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
         checked.catalogs[lang] = catalog
         checked.report.extend(locked_problems(root, lang, catalog, checked.ui))
         bases, reviews = read_bases(root, lang), read_reviews(root, lang)
+        catalog.reviews = reviews  # the renderers' snapshot of the review records
         checked.report.extend(bases.problems + reviews.problems)
         for state in project.state_codes():
             if state not in project.broken:

@@ -66,7 +66,10 @@ class Glossary:
 def load_glossary(root: Path) -> Glossary:
     path = root / GLOSSARY_FILE
     try:
-        data = path.read_bytes()
+        # A regular file inside the project only, size-limited, never a FIFO or device.
+        from .loader import read_content
+
+        data = read_content(path, root)
     except OSError:
         return Glossary()
     return _parse(root, data)

@@ -107,7 +107,10 @@ def load_languages(root: Path) -> Languages:
     """Read and validate ``translations/languages.yaml``; every problem has its line."""
     path = root / LANGUAGES_FILE
     try:
-        data = path.read_bytes()
+        # A regular file inside the project only, size-limited, never a FIFO or device.
+        from .loader import read_content
+
+        data = read_content(path, root)
     except FileNotFoundError:
         return Languages({SOURCE_LANGUAGE: ENGLISH})
     except OSError as exc:

@@ -91,7 +91,10 @@ class Bases:
 def read_bases(root: Path, lang: str) -> Bases:
     path = root / basis_relpath(lang)
     try:
-        data = path.read_bytes()
+        # A regular file inside the project only, size-limited, never a FIFO or device.
+        from .loader import read_content
+
+        data = read_content(path, root)
     except FileNotFoundError:
         return Bases()
     except OSError as exc:

@@ -101,7 +101,10 @@ def read_reviews(root: Path, lang: str) -> Reviews:
     """``lang``'s review records; a broken file gives problems (with lines) and no records."""
     path = root / reviews_relpath(lang)
     try:
-        data = path.read_bytes()
+        # A regular file inside the project only, size-limited, never a FIFO or device.
+        from .loader import read_content
+
+        data = read_content(path, root)
     except FileNotFoundError:
         return Reviews()
     except OSError as exc:
@@ -166,12 +169,15 @@ def entry_reviewed(reviews: Reviews, context: str | None, english: str,
 
 
 def all_reviewed(root: Path, lang: str, entries: Iterable[tuple[str, str | None, str | None,
-                                                              bool]]) -> bool:
+                                                              bool]],
+                 reviews: Reviews | None = None) -> bool:
     """Whether every (msgid, context, translation, fuzzy) has a matching record (English is
-    the original: always)."""
+    the original: always). ``reviews``: the records a build's check read (its snapshot);
+    without them the file is read."""
     if lang == SOURCE_LANGUAGE:
         return True
-    reviews = read_reviews(root, lang)
+    if reviews is None:
+        reviews = read_reviews(root, lang)
     return all(entry_reviewed(reviews, context, msgid, string, fuzzy)
                for msgid, context, string, fuzzy in entries)
 
@@ -216,7 +222,13 @@ def handout_reviewed(project: Project, state: str, lang: str, lookup: Lookup) ->
     if not isinstance(catalog, Translations):
         return False
     ui = extract_template_messages(project.root, project.templates)
-    return all_reviewed(project.root, lang, handout_entries(project, state, ui, catalog))
+    return all_reviewed(project.root, lang, handout_entries(project, state, ui, catalog),
+                        snapshot_reviews(catalog))
+
+
+def snapshot_reviews(catalog: Translations) -> Reviews | None:
+    """The review records the check read along with ``catalog`` (None: not from a check)."""
+    return catalog.reviews if isinstance(catalog.reviews, Reviews) else None
 
 
 @dataclass(frozen=True)
