@@ -334,19 +334,22 @@ def record_review(root: Path, lang: str, plan: ReviewPlan, reviewer: str,
     return write_reviews(root, lang, records.values())
 
 
-def review_status(project: Project, state: str, lang: str) -> str:
-    """For people (the site's index): who reviewed this handout, or that nobody has."""
+def review_status(project: Project, state: str, lang: str,
+                  catalog: Translations | None = None) -> str:
+    """For people (the site's pages): who reviewed this handout, or that nobody has.
+    ``catalog``: the one a build checked (with its review records); else the files are read."""
     if lang == SOURCE_LANGUAGE:
         return "English original"
     from .catalogs import extract_template_messages, read_translations
 
-    try:
-        catalog = read_translations(project.root, lang)
-    except CatalogError:
-        return "machine-assisted, not yet reviewed"
+    if catalog is None:
+        try:
+            catalog = read_translations(project.root, lang)
+        except CatalogError:
+            return "machine-assisted, not yet reviewed"
     ui = extract_template_messages(project.root, project.templates)
     entries = handout_entries(project, state, ui, catalog)
-    reviews = read_reviews(project.root, lang)
+    reviews = snapshot_reviews(catalog) or read_reviews(project.root, lang)
     found = [reviews.approves(context, msgid, string or "") for msgid, context, string, fuzzy
              in entries if string and not fuzzy]
     if len(found) != len(entries) or not all(found):

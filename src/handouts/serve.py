@@ -203,7 +203,7 @@ class Preview:
                                     other.direction, f"../{other.tag}/index.html", True)
                        for other in languages_of(self.root).by_code.values()],
             canonical="", sources=False,
-            reviewer=reviewer_of(project, state, self.lang))
+            reviewer=reviewer_of(project, state, self.lang, checked.catalogs.get(self.lang)))
         if blockers:
             # Not printable: the page shows why, in English (the catalog may lack the strings).
             page.lang_tag, page.direction = "en", "ltr"

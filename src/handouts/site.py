@@ -230,7 +230,8 @@ def _write_pages(project: Project, result: BuildResult, langs: list[str], site: 
                 languages=[_relative(other) for other in links],
                 canonical=_canonical(project, state, language), sources=any(
                     other.code == SOURCE_LANGUAGE and other.published for other in links),
-                reviewer=reviewer_of(project, state, link.code))
+                reviewer=reviewer_of(project, state, link.code,
+                                     result.catalogs.get(link.code)))
             html = _edition_html(project, page, language, lookups, result.catalogs,
                                  link.published)
             (folder / "index.html").write_text(html, encoding="utf-8")
@@ -302,9 +303,10 @@ def _edition_html(project: Project, page: EditionPage, language: Language,
     return render_edition(project, lookup, page, None, {})
 
 
-def reviewer_of(project: Project, state: str, lang: str) -> str:
+def reviewer_of(project: Project, state: str, lang: str,
+                catalog: Translations | None = None) -> str:
     """Who reviewed every entry of this handout, for "Translation reviewed by …"."""
-    status = review_status(project, state, lang)
+    status = review_status(project, state, lang, catalog)
     return status.removeprefix("reviewed by ") if status.startswith("reviewed by ") else ""
 
 
