@@ -380,3 +380,6 @@ def test_help_box_pushed_off_page_one_at_every_step_still_prints(project: Path,
     first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"],
                            capture_output=True, text=True, check=True).stdout
     assert "What this means for you" in first and "Free help" not in first
+    # ... and says so: the maintainer learns the reader's first look misses the number.
+    assert ("build/CO/CO-en-letter.pdf:1: warning[help-not-on-page-1]: CO en letter: the help "
+            "box is on page 2") in out + err

@@ -85,7 +85,7 @@ def test_search_picks_the_smallest_fitting_step_from_any_hint(
     lookup = load_lookup(REPO, lang)
     for hint in (None, *range(FIT_STEPS)):
         layouts.clear()
-        _data, pages, fit = _render_fitting(project, target, lookup, hint)
+        _data, pages, fit, _help = _render_fitting(project, target, lookup, hint)
         assert (fit, pages <= MAX_PAGES) == (expected, True), f"hint {hint}"
         assert len(layouts) <= FIT_STEPS
     # Started at the right step, a handout is laid out at most twice (once more to rule out

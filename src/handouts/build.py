@@ -141,9 +141,10 @@ class PageOverflow(RenderError):
 
 
 def _render_fitting(project: Project, target: Target, lookup: Lookup,
-                    hint: int | None = None) -> tuple[bytes, int, int]:
+                    hint: int | None = None) -> tuple[bytes, int, int, bool]:
     """Render at the largest type that fits on ``MAX_PAGES`` pages (see :mod:`.fitting`),
-    starting the search at ``hint``, the step this handout's previous build chose."""
+    starting the search at ``hint``, the step this handout's previous build chose. Returns
+    the PDF, its pages, the step, and whether the help box starts on page 1."""
     language = languages_of(project.root).by_code[target.lang]
     tried: Tried = {}
     best: tuple[int, Any, str] | None = None
@@ -166,12 +167,13 @@ def _render_fitting(project: Project, target: Target, lookup: Lookup,
         elif pages <= MAX_PAGES and (fallback is None or step < fallback[0]):
             fallback = (step, document, html)
         step = next_step(tried, FIT_STEPS, MAX_PAGES)
+    help_first = best is not None
     best = best or fallback
     if best is None:
         raise PageOverflow(f"{target.state} {target.lang} {target.paper}: {pages} pages at the "
                            f"smallest type (limit {MAX_PAGES}: one sheet, both sides)")
     fit, document, html = best
-    return write_document(document, html), len(document.pages), fit
+    return write_document(document, html), len(document.pages), fit, help_first
 
 
 def _check_fonts(html: str, fonts: Sequence[str]) -> None:
@@ -193,6 +195,8 @@ class _Rendered:
     fit: int = 0
     rule: str = ""
     message: str = ""
+    help_first: bool = True
+    """Whether the help box starts on page 1 (else it printed with help on page 2)."""
 
 
 class _Renderer:
@@ -212,7 +216,7 @@ class _Renderer:
                 if catalog is None and target.lang != SOURCE_LANGUAGE:
                     raise CatalogError(f"{target.lang}: no catalog in this build's snapshot")
                 self.lookups[target.lang] = Lookup(target.lang, catalog)
-            data, pages, fit = _render_fitting(self.project, target,
+            data, pages, fit, help_first = _render_fitting(self.project, target,
                                                self.lookups[target.lang], hint)
         except PageOverflow as exc:
             return _Rendered(target, rule="page-overflow", message=str(exc))
@@ -223,7 +227,7 @@ class _Renderer:
             # handout is blocked, the build goes on (translation-format should have said so).
             return _Rendered(target, rule="render-failed",
                              message=f"{target.lang}: {type(exc).__name__}: {shown(exc)}")
-        return _Rendered(target, data, pages, fit)
+        return _Rendered(target, data, pages, fit, help_first=help_first)
 
 
 #: A handout to render and the type step its previous build chose, if any.
@@ -366,6 +370,13 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
                 report.extend(outcome.blockers)
                 _remove_stale(root, outcome)
             else:
+                if not result.help_first:
+                    # Printed, but the reader's first look misses the number to call.
+                    report.extend([Problem(
+                        result.target.relpath(), 1, "help-not-on-page-1",
+                        f"{result.target.state} {result.target.lang} {result.target.paper}: the "
+                        "help box is on page 2 at every type step; shorten the key points or "
+                        "the help cards", "warning", result.target.state, result.target.lang)])
                 outcome.pages, outcome.fit = result.pages, result.fit
                 write_atomic(outcome.path, result.data, root / BUILD_DIR)
                 record(root, outcome.target.relpath(), keys[outcome.target], result.data,

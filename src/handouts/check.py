@@ -119,6 +119,8 @@ RULES: dict[str, str] = {
     "key-points-count": f"a sheet prints fewer than {MIN_KEY_POINTS} or more than "
                         f"{MAX_KEY_POINTS} key points",
     "help-missing": "a sheet has no get-help contact that prints a phone number or a website",
+    "help-not-on-page-1": "a handout whose help box lands on page 2 at every type step "
+                          "(warning; it still prints)",
     "claim-number-unquoted": "a number, phone, year, date or amount in a claim's text (or its "
                              "contact's hours) appears in none of its quotes",
     "claim-open": "a claim has an open question (open:); it never prints",

@@ -86,6 +86,8 @@ FIXES: dict[str, str] = {
     "claim-reading-level": "shorter sentences (8-14 words), common words, the answer first",
     "duplicate-include": "keep one of the two `include:` lines",
     "duplicate-state": "keep one file per state, named with its code in capitals (CO.yaml)",
+    "help-not-on-page-1": "shorten the key points or the help cards (in that language) until "
+                          "the help box fits on page 1",
     "help-missing": "add a get-help claim whose contact gives a phone number or a website",
     "key-points-count": "give the sheet 3 to 5 key-points claims (its own or included)",
     "quote-too-short": "quote the whole sentence the words come from",

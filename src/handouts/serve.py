@@ -219,8 +219,8 @@ class Preview:
         self.timing.web = time.perf_counter() - start - self.timing.check
         self._publish(html, None, problems, web_only=True)
         pdf_start = time.perf_counter()
-        data, pages, self._fit = _render_fitting(project, Target(state, self.lang, "letter"),
-                                                 lookup, self._fit)
+        target = Target(state, self.lang, "letter")
+        data, pages, self._fit, _help = _render_fitting(project, target, lookup, self._fit)
         self.timing.pdf = time.perf_counter() - pdf_start
         self._publish(None, data, problems, web_only=False,
                       status=f"PDF: {pages} pages, rebuilt in {self.timing.pdf * 1000:.0f} ms")
