@@ -297,3 +297,19 @@ def test_scale_words_are_part_of_the_number(lang: str, translation: str,
                                              flagged: bool) -> None:
     rules = {rule for _sev, rule, _m in compare("All 79 million people.", translation, lang)}
     assert ("translation-number" in rules) is flagged
+
+
+def test_a_review_record_of_the_notice_unlocks_it(project: Path, cli: Cli) -> None:
+    if NOTICE not in {m.id for m in catalogs.extract_template_messages(project)}:
+        pytest.skip("the template's notice has another wording")
+    _set(project, "es", None, NOTICE, "ES: Traducción automática; pida la versión en inglés.")
+    args = ("check", "--root", str(project), "--today", TODAY.isoformat(), "--lang", "es")
+    code, _out, err = cli(*args)
+    assert code == 1 and "error[translation-locked]" in err and "sheets review --lang es" in err
+    # A qualified translator's review of that exact translation is the other way to change it.
+    assert cli("review", "--lang", "es", "--entry", NOTICE, "--reviewer",
+               "Ana Ruiz <ana@example.org>", "--yes", "--root", str(project))[0] == 0
+    assert cli(*args)[0] == 0
+    # ... and only of that translation: a later edit is locked again.
+    _set(project, "es", None, NOTICE, "ES: Revisado y certificado.")
+    assert cli(*args)[0] == 1

@@ -16,7 +16,7 @@ import importlib.util
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -793,9 +793,10 @@ def load_lookup(root: Path, lang: str) -> Lookup:
 # The notice that a translation is machine-assisted and not yet reviewed protects the reader;
 # a translation of it that says "reviewed and certified" passes every token rule. So its
 # translations are locked: each is recorded by hash in translations/locked.json, and a
-# translation that differs from its record blocks its language. Recording one
-# (`sheets catalog lock`) is the deliberate step a qualified review ends with, and shows in
-# the change's diff; nothing else can change what the notice says.
+# translation that differs from its record blocks its language. A qualified reviewer's record
+# of that exact translation (`sheets review`, translations/<lang>/reviews.yaml) also unlocks
+# it; `sheets catalog lock` records the hash directly. Either shows in the change's diff;
+# nothing else can change what the notice says.
 
 LOCK_FILE = f"{TRANSLATIONS_DIR}/locked.json"
 LOCK_RULE = "translation-locked"
@@ -827,9 +828,10 @@ def read_locks(root: Path) -> dict[str, dict[str, str]]:
         raise CatalogError(f"cannot read the locks: {shown(exc)}", LOCK_FILE) from exc
 
 
-def locked_problems(root: Path, lang: str, catalog: Translations,
-                    ui: list[UiMessage]) -> list[Problem]:
-    """A locked string whose translation is not the recorded one blocks ``lang``."""
+def locked_problems(root: Path, lang: str, catalog: Translations, ui: list[UiMessage],
+                    approved: Callable[[str, str], bool] | None = None) -> list[Problem]:
+    """A locked string whose translation is not the recorded one blocks ``lang``, unless
+    ``approved(msgid, translation)``: a review record approves that exact translation."""
     try:
         locks = read_locks(root)
     except CatalogError as exc:
@@ -841,15 +843,16 @@ def locked_problems(root: Path, lang: str, catalog: Translations,
         if not is_locked(message.id) or found is None or not found.string or found.fuzzy:
             continue  # missing or fuzzy: translation-missing / -fuzzy say so
         recorded = locks.get(message.id, {}).get(lang)
-        if recorded == _string_hash(found.string):
+        if recorded == _string_hash(found.string) or (
+                approved is not None and approved(message.id, found.string)):
             continue
         why = ("has no recorded review" if recorded is None
                else "differs from the one whose review was recorded")
         problems.append(Problem(
             rel, found.lineno, LOCK_RULE,
             f"the translation of {shown(message.id, 60)!r} {why}; it says whether the page "
-            "was reviewed, so it changes only with a review (then `sheets catalog lock "
-            f"--lang {lang}`)", lang=lang))
+            "was reviewed, so it changes only with a review: a qualified translator records it "
+            f"with `sheets review --lang {lang} --entry '{shown(message.id, 60)}'`", lang=lang))
     return problems
 
 

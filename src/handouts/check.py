@@ -8,6 +8,7 @@ clock itself, so tests do not depend on the calendar.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 from collections.abc import Iterable, Iterator, Sequence
@@ -44,7 +45,7 @@ from .models import (
 from .provenance import outdated_problems, read_bases
 from .qa import CONTROL_RULE, FORMAT_RULE, MONTH_RULE, TOKEN_RULES, WARNING_RULES
 from .readability import MAX_CLAIM_GRADE, MAX_HANDOUT_GRADE, combined_grade, grade
-from .reviews import read_reviews, unreviewed_problems
+from .reviews import Reviews, read_reviews, unreviewed_problems
 from .tokens import as_phone_number, forbidden_controls, missing_numbers, phone_numbers
 from .urls import url_problem
 
@@ -543,6 +544,11 @@ class Checked:
     ui: list[UiMessage] = field(default_factory=list)
 
 
+def _notice_approved(reviews: Reviews, msgid: str, translation: str) -> bool:
+    """A review record approves this exact translation of a template string."""
+    return reviews.approves(None, msgid, translation) is not None
+
+
 def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str],
                   today: dt.date, *, require_translations: bool = False,
                   release: bool = False) -> Checked:
@@ -572,8 +578,9 @@ def check_project(root: Path, states: Sequence[str] | None, langs: Sequence[str]
         if catalog is None:
             continue
         checked.catalogs[lang] = catalog
-        checked.report.extend(locked_problems(root, lang, catalog, checked.ui))
         bases, reviews = read_bases(root, lang), read_reviews(root, lang)
+        checked.report.extend(locked_problems(root, lang, catalog, checked.ui,
+                                              functools.partial(_notice_approved, reviews)))
         catalog.reviews = reviews  # the renderers' snapshot of the review records
         checked.report.extend(bases.problems + reviews.problems)
         for state in project.state_codes():
