@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -450,6 +450,21 @@ def load_project(root: Path, states: list[str] | None = None) -> Project:
                 CONTENT_DIR, 1, "unknown-state", f"no sheet {CONTENT_DIR}/{code}.yaml", state=code))
     project.templates = _load_templates(root, digests)
     return project
+
+
+def read_data_file(root: Path, relpath: str, lang: str | None = None,
+                   severity: Literal["error", "warning"] = "error"
+                   ) -> tuple[bytes | None, list[Problem]]:
+    """An optional data file read as content files are (a regular file inside the project,
+    size-limited, never a FIFO or device): its bytes, or None with the problem (none when
+    the file is simply absent)."""
+    try:
+        return read_content(root / relpath, root), []
+    except FileNotFoundError:
+        return None, []
+    except OSError as exc:
+        return None, [Problem(relpath, 1, "file-unreadable", exc.strerror or str(exc), severity,
+                              lang=lang)]
 
 
 #: The templates folder (catalogs.TEMPLATES_DIR; not imported: catalogs imports this module).

@@ -32,7 +32,7 @@ from pydantic import Field
 from . import memo
 from .catalogs import Translations, UiMessage, printed_messages
 from .errors import Problem
-from .loader import Project
+from .loader import Project, read_data_file
 from .memo import code_digest, key_of
 from .models import Node
 from .output import write_atomic
@@ -89,17 +89,9 @@ class Bases:
 
 
 def read_bases(root: Path, lang: str) -> Bases:
-    path = root / basis_relpath(lang)
-    try:
-        # A regular file inside the project only, size-limited, never a FIFO or device.
-        from .loader import read_content
-
-        data = read_content(path, root)
-    except FileNotFoundError:
-        return Bases()
-    except OSError as exc:
-        return Bases(problems=[Problem(basis_relpath(lang), 1, "file-unreadable",
-                                       exc.strerror or str(exc), "warning", lang=lang)])
+    data, problems = read_data_file(root, basis_relpath(lang), lang, "warning")
+    if data is None:
+        return Bases(problems=problems)
     return _parse(root, lang, data)
 
 

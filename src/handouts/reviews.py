@@ -27,7 +27,7 @@ from .errors import CatalogError, Problem
 if TYPE_CHECKING:
     from .check import Checked
 from .languages import SOURCE_LANGUAGE
-from .loader import Project
+from .loader import Project, read_data_file
 from .models import Node
 from .output import write_atomic
 
@@ -99,17 +99,9 @@ class Reviews:
 
 def read_reviews(root: Path, lang: str) -> Reviews:
     """``lang``'s review records; a broken file gives problems (with lines) and no records."""
-    path = root / reviews_relpath(lang)
-    try:
-        # A regular file inside the project only, size-limited, never a FIFO or device.
-        from .loader import read_content
-
-        data = read_content(path, root)
-    except FileNotFoundError:
-        return Reviews()
-    except OSError as exc:
-        return Reviews(problems=[Problem(reviews_relpath(lang), 1, "file-unreadable",
-                                         exc.strerror or str(exc), lang=lang)])
+    data, problems = read_data_file(root, reviews_relpath(lang), lang)
+    if data is None:
+        return Reviews(problems=problems)
     return _parse(root, lang, data)
 
 
