@@ -128,6 +128,18 @@ def test_a_capitalized_repeat_is_not_a_doubled_word() -> None:
                         "Vào tháng Năm năm 2025, cơ quan đã đồng ý.", "vi")) == []
 
 
+@pytest.mark.parametrize(("lang", "translation", "flagged"), [
+    ("fr", "Les mots sur lesquels nous nous appuyons.", False),  # a reflexive verb
+    ("ht", "Sèlman estati moun sa a, pa pa ou.", False),           # "not yours"
+    ("fr", "Voici des des mots exacts.", True),
+    ("es", "Nosotros nos nos apoyamos.", True),
+])
+def test_grammatical_repeats_are_not_doubled_words(lang: str, translation: str,
+                                                   flagged: bool) -> None:
+    rules = {rule for _s, rule, _m in compare("The exact words we rely on.", translation, lang)}
+    assert ("translation-doubled-word" in rules) is flagged
+
+
 def _rules(english: str, translation: str, lang: str) -> list[str]:
     return [rule for severity, rule, _m in compare(english, translation, lang)
             if severity == "error"]

@@ -57,6 +57,10 @@ WARNING_RULES = {
     "translation-punctuation": "the English ends a sentence and the translation does not",
 }
 
+#: Words a language repeats by its grammar: French reflexive verbs ("nous nous appuyons"),
+#: Haitian Creole "pa pa ou" ("not yours").
+_GRAMMATICAL_PAIRS = {"fr": ("nous", "vous"), "ht": ("pa",)}
+
 #: Scripts whose sentences are much shorter in characters than English.
 _COMPACT = ("zh", "ko", "ja")
 _SENTENCE_END = ".!?。！？።။।۔؟…"
@@ -221,6 +225,8 @@ def _warnings(english: str, translation: str, lang: str) -> Iterator[Finding]:
     # Case-sensitive: "tháng Năm năm 2025" (May 2025) repeats a word legitimately.
     doubled = re.search(r"\b(\w{2,})\s+\1\b", normalize_digits(translation))
     word = re.escape(doubled.group(1)) if doubled else ""
+    if doubled and doubled.group(1) in _GRAMMATICAL_PAIRS.get(lang.split("_")[0], ()):
+        doubled = None  # grammar, not a slip
     if doubled and not re.search(rf"\b{word}\s+{word}\b", english, re.IGNORECASE):
         yield "warning", "translation-doubled-word", f"doubled word {doubled.group(1)!r}"
     if english.rstrip().endswith((".", "!", "?")) and not translation.rstrip().endswith(
