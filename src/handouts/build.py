@@ -24,7 +24,6 @@ from typing import Any
 
 from .cache import (
     OutputKeys,
-    assets_digest,
     build_digest,
     drop_manifest,
     file_digests,
@@ -332,7 +331,7 @@ def build_handouts(root: Path, states: Sequence[str] | None, langs: Sequence[str
     _guard_outputs(root, targets)
     outcomes = {t: Outcome(t, root / t.relpath(), blockers=report.blockers(t.state, t.lang))
                 for t in targets}
-    output_keys = OutputKeys(project, checked.ui, assets_digest(project))
+    output_keys = OutputKeys(project, checked.ui, project.templates_digest)
     keys: dict[Target, str] = {}
     todo: list[Job] = []
     for target, outcome in outcomes.items():

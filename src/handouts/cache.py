@@ -33,14 +33,6 @@ DIGEST_LIMIT = 16_000_000
 MANIFEST = f"{CACHE_DIR}/last-build.json"
 
 
-def assets_digest(project: Project) -> str:
-    """Templates and stylesheets, as the snapshot holds them: every handout depends on all."""
-    digest = hashlib.sha256()
-    for name in sorted(project.templates):
-        digest.update(name.encode() + b"\0" + project.templates[name].encode())
-    return digest.hexdigest()
-
-
 def _hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode()).hexdigest()
 

@@ -9,6 +9,7 @@ in every file is collected; nothing raises on bad content.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat
@@ -117,6 +118,15 @@ class Project:
     #: renderer (PDF, web edition, site) prints from these, never from the files again, so an
     #: edit of a template during a build cannot print strings the check did not see.
     templates: dict[str, str] = field(default_factory=dict)
+
+    @functools.cached_property
+    def templates_digest(self) -> str:
+        """SHA-256 of the template snapshot (names and texts), computed once: the renderers'
+        environment cache and the outputs' cache keys are keyed by it."""
+        digest = hashlib.sha256()
+        for name in sorted(self.templates):
+            digest.update(name.encode() + b"\0" + self.templates[name].encode() + b"\0")
+        return digest.hexdigest()
 
     def template(self, name: str) -> str:
         """A template's text from the snapshot (RenderError when there is none)."""

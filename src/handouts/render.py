@@ -307,7 +307,7 @@ def make_environment(project: Project, lookup: Lookup) -> jinja2.Environment:
     """One environment per (template snapshot, language): templates are compiled once per
     process. It loads templates from ``project.templates``, the snapshot read with the content,
     never from the disk."""
-    key = (templates_digest(project), lookup)
+    key = (project.templates_digest, lookup)
     env = _ENVIRONMENTS.get(key)
     if env is not None:
         return env
@@ -327,14 +327,6 @@ def make_environment(project: Project, lookup: Lookup) -> jinja2.Environment:
         _ENVIRONMENTS.clear()
     _ENVIRONMENTS[key] = env
     return env
-
-
-def templates_digest(project: Project) -> str:
-    """SHA-256 of the template snapshot (names and texts)."""
-    digest = hashlib.sha256()
-    for name in sorted(project.templates):
-        digest.update(name.encode() + b"\0" + project.templates[name].encode() + b"\0")
-    return digest.hexdigest()
 
 
 def edition_id(handout: Handout, project: Project) -> str:
